@@ -1,0 +1,13 @@
+# Warnings are errors for mepsim's own code; third-party headers come in as system
+# headers (/usr/include) and do not trip them.
+add_compile_options(
+  -Wall -Wextra -Wpedantic -Werror
+  -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wconversion -Wsign-conversion -Wdouble-promotion -Wformat=2
+  -Wimplicit-fallthrough)
+
+if(MEPSIM_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()

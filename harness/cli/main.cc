@@ -1,0 +1,53 @@
+// mepsim: rehearse a production release of a Scalingo-hosted app on one machine.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/cli/exit_code.h"
+#include "harness/cli/shutdown_signal.h"
+#include "harness/cli/up_command.h"
+
+#ifndef MEPSIM_VERSION
+#error "MEPSIM_VERSION comes from CMake"
+#endif
+
+namespace {
+
+// The usage of the deepest command the user reached: `mepsim up --bogus` shows up's.
+const CLI::App* deepest_command(const CLI::App& app) {
+  for (const auto* sub : app.get_subcommands()) return deepest_command(*sub);
+  return &app;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  mepsim::block_shutdown_signals();
+  CLI::App app{
+      "mepsim rehearses the production release of a Scalingo-hosted web app "
+      "(router, web containers, real MariaDB and Redis, fakes of Scalingo, GitHub "
+      "and the app's third parties) on one machine.",
+      "mepsim"};
+  app.set_version_flag("--version", std::string("mepsim ") + MEPSIM_VERSION);
+  app.require_subcommand(1, 1);
+  app.footer("Run 'mepsim <command> --help' for a command's flags.");
+
+  mepsim::UpOptions up_options;
+  auto* up = mepsim::add_up_command(app, up_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "mepsim: error: {}\n\n{}", e.what(), deepest_command(app)->help());
+    return mepsim::exit_code::bad_input;
+  }
+  if (*up) return mepsim::run_up(up_options);
+  return mepsim::exit_code::bad_input;  // unreachable: one subcommand is required
+}

@@ -1,0 +1,62 @@
+#pragma once
+// What `mepsim up` stands up: for now the datastores, launched or attached. Later parts of
+// the topology (platform, router, fakes) join here, each adding its env-file keys.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/env/env_file.h"
+#include "sim/core/clock.h"
+#include "sim/core/event_log.h"
+#include "sim/core/result.h"
+#include "sim/core/rng.h"
+#include "sim/datastore/datastore_url.h"
+
+namespace mepsim {
+
+class MariadbServer;
+class RedisServer;
+
+struct TopologyOptions {
+  std::optional<std::string> mysql_url;  // attach instead of launching
+  std::optional<std::string> redis_url;
+  std::string mariadbd_program = "mariadbd";
+  std::string redis_server_program = "redis-server";
+};
+
+struct Endpoint {
+  std::string name;         // "mysql", "redis"
+  std::string url_display;  // secrets redacted
+  std::string origin;       // "started MariaDB, pid 123" or "attached"
+};
+
+class Topology {
+ public:
+  // Starts (or reaches) everything; on failure stops what it had started and says what
+  // failed. `real_clock` runs in real time: the datastores are real processes.
+  static Result<std::unique_ptr<Topology>> start(const TopologyOptions& options, Clock& real_clock,
+                                                 Rng& rng, EventLog& log);
+  ~Topology();
+
+  EnvEntries env() const;
+  std::vector<Endpoint> endpoints() const;
+  // Stops what this topology started, in reverse order; attached servers are left alone.
+  void stop();
+
+ private:
+  Topology(Clock& clock, EventLog& log);
+  Result<void> start_mysql(const TopologyOptions& options, Rng& rng);
+  Result<void> start_redis(const TopologyOptions& options, Rng& rng);
+  void publish(std::string name, std::vector<Field> fields);
+
+  Clock& clock_;
+  EventLog& log_;
+  MysqlUrl mysql_url_;
+  RedisUrl redis_url_;
+  std::unique_ptr<MariadbServer> mariadb_;
+  std::unique_ptr<RedisServer> redis_;
+};
+
+}  // namespace mepsim
