@@ -92,16 +92,22 @@ EnvEntries Topology::env() const {
 }
 
 std::vector<Endpoint> Topology::endpoints() const {
-  const auto origin = [](bool started, std::string what, pid_t pid) {
-    return started ? fmt::format("started {}, pid {}", what, pid) : std::string("attached");
-  };
-  return {
-      {"mysql", mysql_url_.redacted(),
-       origin(mariadb_ != nullptr, mariadb_ ? mariadb_->flavour() : "",
-              mariadb_ ? mariadb_->pid() : 0)},
-      {"redis", redis_url_.redacted(),
-       origin(redis_ != nullptr, "Redis", redis_ ? redis_->pid() : 0)},
-  };
+  std::vector<Endpoint> out;
+  if (mariadb_) {
+    out.push_back({"mysql", mysql_url_.redacted(),
+                   fmt::format("started {}, pid {}, folder {}", mariadb_->flavour(),
+                               mariadb_->pid(), mariadb_->folder().string())});
+  } else {
+    out.push_back({"mysql", mysql_url_.redacted(), "attached"});
+  }
+  if (redis_) {
+    out.push_back({"redis", redis_url_.redacted(),
+                   fmt::format("started Redis, pid {}, folder {}", redis_->pid(),
+                               redis_->folder().string())});
+  } else {
+    out.push_back({"redis", redis_url_.redacted(), "attached"});
+  }
+  return out;
 }
 
 void Topology::stop() {

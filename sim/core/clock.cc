@@ -1,6 +1,5 @@
 #include "sim/core/clock.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <cassert>
@@ -22,7 +21,7 @@ Instant RealClock::now() const {
   return origin_wall_ + std::chrono::duration_cast<Duration>(scaled);
 }
 
-void RealClock::sleep_for(Duration d) {
+void RealClock::sleep(Duration d) {
   if (d <= Duration::zero()) return;
   const auto real = std::chrono::duration<double, std::nano>(d) / time_scale_;
   std::this_thread::sleep_for(std::chrono::duration_cast<Duration>(real));
@@ -52,8 +51,16 @@ Instant default_scenario_start() {
 }
 
 std::string format_iso8601(Instant t) {
-  const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(t);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", ms);
+  // Calendar arithmetic in UTC: no localtime(), whatever TZ says.
+  using namespace std::chrono;
+  const auto ms = floor<milliseconds>(t);
+  const auto day = floor<days>(ms);
+  const year_month_day date{day};
+  const hh_mm_ss time{ms - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     time.hours().count(), time.minutes().count(), time.seconds().count(),
+                     time.subseconds().count());
 }
 
 }  // namespace mepsim

@@ -18,16 +18,17 @@ class Clock {
   virtual ~Clock() = default;
   virtual Instant now() const = 0;
   // Blocks the caller for `d` of this clock's time (a virtual clock just moves on).
-  virtual void sleep_for(Duration d) = 0;
+  virtual void sleep(Duration d) = 0;
 };
 
 // Real time, optionally running `time_scale` times faster than the wall clock from the
 // moment it is made: a 3-minute deployment at scale 60 takes 3 real seconds.
 class RealClock final : public Clock {
  public:
-  explicit RealClock(double time_scale = 1.0);
+  RealClock() : RealClock(1.0) {}
+  explicit RealClock(double time_scale);
   Instant now() const override;
-  void sleep_for(Duration d) override;
+  void sleep(Duration d) override;
   double time_scale() const { return time_scale_; }
 
  private:
@@ -41,7 +42,7 @@ class VirtualClock final : public Clock {
  public:
   explicit VirtualClock(Instant start);
   Instant now() const override;
-  void sleep_for(Duration d) override { advance(d); }
+  void sleep(Duration d) override { advance(d); }
   void advance(Duration d);
   // Moves to `t` if it is later than now; never moves back.
   void advance_to(Instant t);

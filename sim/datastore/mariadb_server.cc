@@ -59,17 +59,27 @@ Result<Binaries> find_binaries(const MariadbOptions& options, const fs::path& sc
 
 Result<void> initialise(const Binaries& binaries, const fs::path& data, const fs::path& scratch,
                         Duration timeout) {
+  // A temporary folder of its own: a server booting in a shared /tmp deletes the #sql
+  // files of another one bootstrapping there ("Unknown table 'mysql.tmp_user_sys'").
+  const fs::path tmp = scratch / "tmp";
+  std::error_code ec;
+  fs::create_directories(tmp, ec);
+  if (ec) return make_error(ErrorCode::internal, "creating " + tmp.string() + ": " + ec.message());
   SpawnSpec spec;
   spec.log_path = scratch / "init.log";
   if (binaries.flavour == "MariaDB") {
     spec.program = binaries.install_db;
-    spec.args = {"--no-defaults",  "--datadir=" + data.string(),
-                 "--user=root",    "--auth-root-authentication-method=normal",
-                 "--skip-test-db", "--skip-name-resolve"};
+    spec.args = {"--no-defaults",
+                 "--datadir=" + data.string(),
+                 "--tmpdir=" + tmp.string(),  // passed on to the bootstrap server
+                 "--user=root",
+                 "--auth-root-authentication-method=normal",
+                 "--skip-test-db",
+                 "--skip-name-resolve"};
   } else {
     spec.program = binaries.server;
     spec.args = {"--no-defaults", "--initialize-insecure", "--datadir=" + data.string(),
-                 "--user=root"};
+                 "--tmpdir=" + tmp.string(), "--user=root"};
   }
   auto exit = run_to_end(spec, timeout);
   if (!exit) return exit.error().context("initialising the data folder");
@@ -77,7 +87,7 @@ Result<void> initialise(const Binaries& binaries, const fs::path& data, const fs
     return make_error(
         ErrorCode::unavailable,
         fmt::format("{} exited with code {}; last lines of {}:\n{}", spec.program.string(),
-                    exit->code, spec.log_path.string(), tail_of_file(spec.log_path, 15)));
+                    exit->code, spec.log_path.string(), tail_of_file(spec.log_path, 15, "ERROR")));
   }
   return {};
 }
@@ -90,7 +100,11 @@ std::vector<std::string> server_args(const fs::path& data, const fs::path& socke
           // Durable against a crash of mepsim-web or of the server process, not of the
           // machine: the trade the load tests want.
           "--innodb-flush-log-at-trx-commit=2", "--character-set-server=utf8mb4",
-          "--collation-server=utf8mb4_unicode_ci", "--pid-file=" + (data / "server.pid").string()};
+          "--collation-server=utf8mb4_unicode_ci",
+          // A server cleans its tmpdir of #sql files at boot: sharing /tmp with another
+          // server would delete the other's temporary tables.
+          "--tmpdir=" + (data.parent_path() / "tmp").string(),
+          "--pid-file=" + (data / "server.pid").string()};
 }
 
 Result<void> create_app_account(const fs::path& socket, const MysqlUrl& url) {

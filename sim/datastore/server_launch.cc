@@ -50,7 +50,7 @@ Result<Outcome> wait_ready(const LaunchPlan& plan, ChildProcess& process, std::u
                       last_probe.message, spec.log_path.string(),
                       tail_of_file(spec.log_path, kLogTailLines)));
     }
-    clock.sleep_for(plan.probe_interval);
+    clock.sleep(plan.probe_interval);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <sstream>
 
@@ -210,16 +211,23 @@ Result<std::filesystem::path> find_program(const std::string& name) {
                     fmt::format("{} not found on PATH nor in /usr/sbin", name));
 }
 
-std::string tail_of_file(const std::filesystem::path& path, std::size_t lines_max) {
+std::string tail_of_file(const std::filesystem::path& path, std::size_t lines_max,
+                         std::string_view marker) {
   std::ifstream in(path);
   if (!in) return "(no log at " + path.string() + ")";
-  std::vector<std::string> lines;
+  std::deque<std::string> tail;
+  std::vector<std::string> marked;
   for (std::string line; std::getline(in, line);) {
-    lines.push_back(std::move(line));
-    if (lines.size() > lines_max) lines.erase(lines.begin());
+    if (!marker.empty() && line.find(marker) != std::string::npos && marked.size() < lines_max) {
+      marked.push_back(line);
+    }
+    tail.push_back(std::move(line));
+    if (tail.size() > lines_max) tail.pop_front();
   }
   std::string out;
-  for (const auto& line : lines) out += "  | " + line + "\n";
+  for (const auto& line : marked) out += "  | " + line + "\n";
+  if (!marked.empty()) out += "  | …\n";
+  for (const auto& line : tail) out += "  | " + line + "\n";
   return out;
 }
 

@@ -66,7 +66,10 @@ class ChildProcess {
 // there and a non-root PATH often lacks them).
 Result<std::filesystem::path> find_program(const std::string& name);
 
-// The last `lines_max` lines of a log file, for error messages.
-std::string tail_of_file(const std::filesystem::path& path, std::size_t lines_max);
+// The last `lines_max` lines of a log file, for error messages, each behind "  | ". With a
+// `marker`, the lines holding it come first, wherever they are: a server's real complaint
+// is often followed by pages of generic advice.
+std::string tail_of_file(const std::filesystem::path& path, std::size_t lines_max,
+                         std::string_view marker = {});
 
 }  // namespace mepsim
