@@ -41,6 +41,13 @@ CLI::App* add_up_command(CLI::App& app, UpOptions& options) {
                  "Redis server binary: a name on PATH or a path")
       ->capture_default_str();
   up->add_option("--seed", options.seed, "Seed of the run (default: a fresh one, printed)");
+  up->add_option("--time-scale", options.topology.time_scale,
+                 "Run the platform's clock this many times faster than real time (60: a "
+                 "3-minute deployment takes 3 s)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  up->add_option("--profile", options.topology.profile_path,
+                 "Platform profile YAML (default: the built-in scenarios/profiles/histologe.yaml)");
   return up;
 }
 

@@ -2,10 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "harness/profile/default_profile.h"
+#include "harness/topology/platform_clock_driver.h"
 #include "sim/datastore/mariadb_server.h"
 #include "sim/datastore/mysql_connection.h"
 #include "sim/datastore/redis_connection.h"
 #include "sim/datastore/redis_server.h"
+#include "sim/platform/container_runtime.h"
+#include "sim/platform/platform.h"
+#include "sim/platform/source_provider.h"
 
 namespace mepsim {
 namespace {
@@ -41,6 +50,7 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   std::unique_ptr<Topology> topology(new Topology(real_clock, log));
   if (auto mysql = topology->start_mysql(options, rng); !mysql) return mysql.error();
   if (auto redis = topology->start_redis(options, rng); !redis) return redis.error();
+  if (auto platform = topology->start_platform(options, rng); !platform) return platform.error();
   return topology;
 }
 
@@ -110,7 +120,65 @@ std::vector<Endpoint> Topology::endpoints() const {
   return out;
 }
 
+Result<platform::PlatformProfile> Topology::load_profile(const TopologyOptions& options) const {
+  if (!options.profile_path) {
+    return platform::parse_platform_profile(std::string(default_profile_yaml()),
+                                            std::string(kDefaultProfileName));
+  }
+  std::ifstream in(*options.profile_path);
+  if (!in) {
+    return make_error(ErrorCode::invalid_input, "--profile: cannot read " + *options.profile_path);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return platform::parse_platform_profile(text.str(), *options.profile_path);
+}
+
+// Each app gets a database and a Redis database of its own on the shared servers, as its
+// Scalingo add-ons would give it: DATABASE_URL and REDIS_URL are app variables.
+Result<void> Topology::give_apps_their_datastores(platform::PlatformProfile& profile) {
+  auto admin = MysqlConnection::open(mysql_url_, kAttachTimeout);
+  if (!admin) return admin.error().context("creating the apps' databases");
+  int redis_db = redis_url_.db;
+  for (auto& app : profile.apps) {
+    MysqlUrl db = mysql_url_;
+    if (&app != &profile.apps.front()) {
+      db.database = app.name;
+      std::replace(db.database.begin(), db.database.end(), '-', '_');
+      auto created = admin->execute("CREATE DATABASE IF NOT EXISTS `" + db.database +
+                                    "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+      if (!created) return created.error().context("creating the database of " + app.name);
+    }
+    RedisUrl cache = redis_url_;
+    cache.db = redis_db++ % 16;
+    app.variables["DATABASE_URL"] = db.str();
+    app.variables["REDIS_URL"] = cache.str();
+  }
+  return {};
+}
+
+Result<void> Topology::start_platform(const TopologyOptions& options, Rng& rng) {
+  auto profile = load_profile(options);
+  if (!profile) return profile.error();
+  if (auto given = give_apps_their_datastores(profile.value()); !given) return given.error();
+  platform_real_clock_ = std::make_unique<RealClock>(options.time_scale);
+  platform_clock_ = std::make_unique<VirtualClock>(platform_real_clock_->now());
+  source_ = std::make_unique<platform::MapSourceProvider>();
+  runtime_ = std::make_unique<platform::ModelContainerRuntime>();
+  platform_ = std::make_unique<platform::Platform>(*platform_clock_, rng.fork("platform"), log_,
+                                                   std::move(profile.value()), *source_, *runtime_);
+  if (auto booted = platform_->boot(); !booted)
+    return booted.error().context("booting the platform");
+  driver_ =
+      std::make_unique<PlatformClockDriver>(*platform_, *platform_real_clock_, options.time_scale);
+  return {};
+}
+
 void Topology::stop() {
+  // The platform and its fakes go first: they may still be using the datastores.
+  if (driver_) driver_->stop();
+  driver_.reset();
+  platform_.reset();
   if (redis_) {
     const auto exit = redis_->stop();
     publish("redis.stopped", {{"exit_code", std::to_string(exit.code)}});

@@ -13,17 +13,28 @@
 #include "sim/core/result.h"
 #include "sim/core/rng.h"
 #include "sim/datastore/datastore_url.h"
+#include "sim/platform/platform_profile.h"
 
 namespace mepsim {
 
 class MariadbServer;
 class RedisServer;
+class PlatformClockDriver;
+class ScalingoApi;
+namespace platform {
+class Platform;
+class MapSourceProvider;
+class ModelContainerRuntime;
+}  // namespace platform
 
 struct TopologyOptions {
   std::optional<std::string> mysql_url;  // attach instead of launching
   std::optional<std::string> redis_url;
   std::string mariadbd_program = "mariadbd";
   std::string redis_server_program = "redis-server";
+  // The platform's clock runs this many times faster than real time.
+  double time_scale = 1.0;
+  std::optional<std::string> profile_path;  // default: the built-in histologe profile
 };
 
 struct Endpoint {
@@ -49,6 +60,9 @@ class Topology {
   Topology(Clock& clock, EventLog& log);
   Result<void> start_mysql(const TopologyOptions& options, Rng& rng);
   Result<void> start_redis(const TopologyOptions& options, Rng& rng);
+  Result<platform::PlatformProfile> load_profile(const TopologyOptions& options) const;
+  Result<void> give_apps_their_datastores(platform::PlatformProfile& profile);
+  Result<void> start_platform(const TopologyOptions& options, Rng& rng);
   void publish(std::string name, std::vector<Field> fields);
 
   Clock& clock_;
@@ -57,6 +71,15 @@ class Topology {
   RedisUrl redis_url_;
   std::unique_ptr<MariadbServer> mariadb_;
   std::unique_ptr<RedisServer> redis_;
+
+  std::unique_ptr<RealClock> platform_real_clock_;  // scaled
+  std::unique_ptr<VirtualClock> platform_clock_;
+  std::unique_ptr<platform::MapSourceProvider> source_;
+  std::unique_ptr<platform::ModelContainerRuntime> runtime_;
+  std::unique_ptr<platform::Platform> platform_;
+  std::unique_ptr<PlatformClockDriver> driver_;
+  // SCALINGO_API_PENDING std::unique_ptr<ScalingoApi> scalingo_;
+  std::string scalingo_api_token_;
 };
 
 }  // namespace mepsim

@@ -1,0 +1,28 @@
+#include "sim/platform/container_runtime.h"
+
+namespace mepsim::platform {
+
+Result<std::string> ModelContainerRuntime::start(const ContainerSpec& spec) {
+  std::lock_guard lock(mutex_);
+  const std::string handle = "model-" + std::to_string(next_++);
+  healthy_by_handle_[handle] = !spec.crash_on_boot;
+  return handle;
+}
+
+bool ModelContainerRuntime::healthy(const std::string& handle) {
+  std::lock_guard lock(mutex_);
+  const auto found = healthy_by_handle_.find(handle);
+  return found != healthy_by_handle_.end() && found->second;
+}
+
+void ModelContainerRuntime::stop(const std::string& handle) {
+  std::lock_guard lock(mutex_);
+  healthy_by_handle_.erase(handle);
+}
+
+std::size_t ModelContainerRuntime::running_count() const {
+  std::lock_guard lock(mutex_);
+  return healthy_by_handle_.size();
+}
+
+}  // namespace mepsim::platform

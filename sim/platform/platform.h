@@ -1,0 +1,178 @@
+#pragma once
+// The Scalingo platform as state machines on the virtual clock. Every change is an app
+// event (as the real API lists them) and a control-plane event in the run's EventLog; the
+// same seed and the same calls give the same fingerprint.
+//
+// Errors: invalid_input errors carry "<field>: <message>" (the API fake turns them into
+// 422 {"errors":{field:[message]}}); not_found errors start with the resource ("app",
+// "deployment", "variable", "operation", "container") followed by " not found".
+//
+// Thread-safety: every public member locks the platform; scheduled tasks run under that
+// lock from advance_to(). HTTP handlers of the API fake and the real-time driver of
+// `mepsim up` may call in from different threads.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/clock.h"
+#include "sim/core/event_log.h"
+#include "sim/core/result.h"
+#include "sim/core/rng.h"
+#include "sim/core/scheduler.h"
+#include "sim/platform/container_runtime.h"
+#include "sim/platform/platform_profile.h"
+#include "sim/platform/platform_types.h"
+#include "sim/platform/release_manifest.h"
+#include "sim/platform/source_provider.h"
+
+namespace mepsim::platform {
+
+// Bounds, per app: older entries are dropped first.
+inline constexpr std::size_t kEventsPerAppMax = 10'000;
+inline constexpr std::size_t kDeploymentsPerAppMax = 1'000;
+inline constexpr std::size_t kOneOffsMax = 10'000;
+inline constexpr int kContainersPerTypeMax = 50;
+
+struct Page {
+  int page = 1;
+  int per_page = 30;
+};
+
+template <typename T>
+struct Paged {
+  std::vector<T> items;
+  int current_page = 1;
+  int total_pages = 1;
+  int total_count = 0;
+};
+
+class Platform {
+ public:
+  Platform(VirtualClock& clock, Rng rng, EventLog& log, PlatformProfile profile,
+           SourceProvider& source, ContainerRuntime& runtime);
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  // Creates the profile's apps with their initial release already running.
+  Result<void> boot();
+
+  // Runs the tasks due up to `t` (the clock moves there).
+  void advance_to(Instant t);
+  // Runs every pending task, moving the clock as far as needed (bounded by `tasks_max`).
+  void settle(std::size_t tasks_max = 100'000);
+  std::optional<Instant> next_due() const;
+  Instant now() const;
+  // Blocks (real time, at most `timeout`) until `done()` holds, re-checked after each
+  // change. The platform is locked while `done` runs.
+  bool wait_until(const std::function<bool()>& done, Duration timeout);
+  // Woken after every change: the real-time driver sleeps on it.
+  void notify_changed();
+  std::condition_variable_any& changed() { return changed_; }
+  std::recursive_mutex& mutex() { return mutex_; }
+  const PlatformProfile& profile() const { return profile_; }
+
+  // Apps
+  std::vector<App> apps() const;
+  Result<App> app(const std::string& name_or_id) const;
+
+  // Deployments (newest first in lists)
+  Result<Deployment> deploy(const std::string& app, const std::string& git_ref,
+                            const std::string& source_url);
+  Result<Paged<Deployment>> deployments(const std::string& app, Page page) const;
+  Result<Deployment> deployment(const std::string& app, const std::string& id) const;
+  // The release receiving traffic: the last successful deployment.
+  Result<Deployment> serving_release(const std::string& app) const;
+
+  // Environment variables
+  Result<std::vector<Variable>> variables(const std::string& app) const;
+  Result<Variable> create_variable(const std::string& app, const VariableInput& input);
+  Result<std::vector<Variable>> bulk_update_variables(const std::string& app,
+                                                      const std::vector<VariableInput>& inputs);
+  Result<Variable> update_variable(const std::string& app, const std::string& id,
+                                   const std::string& value);
+  Result<void> delete_variable(const std::string& app, const std::string& id);
+  Result<std::vector<std::string>> bulk_delete_variables(const std::string& app,
+                                                         const std::vector<std::string>& ids);
+  // Names whose value in some running container differs from the app's (rule R9).
+  Result<std::vector<std::string>> variables_not_in_effect(const std::string& app) const;
+
+  // Formation, containers, operations
+  Result<std::vector<ProcessType>> formation(const std::string& app) const;
+  Result<std::vector<Container>> containers(const std::string& app) const;
+  Result<Operation> restart(const std::string& app, const std::vector<std::string>& scope);
+  Result<Operation> scale(const std::string& app, const std::vector<ProcessType>& changes);
+  Result<Operation> operation(const std::string& app, const std::string& id) const;
+
+  // One-off containers
+  Result<OneOff> run(const std::string& app, const std::string& command,
+                     const std::map<std::string, std::string>& env, const std::string& size,
+                     bool detached);
+  Result<OneOff> one_off(const std::string& id) const;
+
+  // SCM link and review apps
+  Result<ScmLink> scm_link(const std::string& app) const;
+  Result<ScmLink> link_scm(const std::string& app, const ScmLink& link);
+  Result<ScmLink> update_scm_link(const std::string& app, const nlohmann::json& changes);
+  Result<void> unlink_scm(const std::string& app);
+  Result<Deployment> manual_deploy(const std::string& app, const std::string& branch);
+  Result<App> create_review_app(const std::string& parent, int pull_request_number,
+                                const std::string& git_ref);
+  Result<void> destroy_review_app(const std::string& review_app);
+  Result<std::vector<App>> review_apps(const std::string& parent) const;
+
+  // App events (newest first)
+  Result<Paged<AppEvent>> events(const std::string& app, Page page) const;
+
+ private:
+  struct AppState;
+  struct DeployPlan;
+
+  AppState* find(const std::string& name_or_id);
+  const AppState* find(const std::string& name_or_id) const;
+  Result<AppState*> require(const std::string& name_or_id);
+  Result<const AppState*> require(const std::string& name_or_id) const;
+
+  std::string new_id(std::string_view prefix);
+  Duration jittered(double seconds);
+  Duration start_timeout() const;
+  void record_event(AppState& app, std::string type, nlohmann::json type_data);
+  void publish(std::string name, std::vector<Field> fields);
+  void schedule(Duration delay, std::string label, std::function<void()> task);
+
+  AppState& add_app(const AppProfile& profile, const std::string& parent, int pr_number);
+  Result<Container> start_container(AppState& app, const std::string& type, int index,
+                                    const Deployment& release, const ReleaseManifest& manifest);
+  void stop_containers(AppState& app, const std::vector<std::string>& container_ids);
+  std::map<std::string, std::string> env_of(const AppState& app) const;
+
+  void start_next_deployment(AppState& app);
+  void deployment_step(const std::string& app_id, const std::string& deployment_id);
+  void set_status(AppState& app, Deployment& d, DeploymentStatus status, const std::string& line);
+  void finish_deployment(AppState& app, Deployment& d, DeploymentStatus status,
+                         const std::string& error);
+  void finish_one_off(const std::string& id);
+  std::pair<int, std::string> console(const OneOff& run, AppState& app);
+
+  VirtualClock& clock_;
+  Scheduler scheduler_;
+  Rng ids_rng_;
+  Rng timing_rng_;
+  EventLog& log_;
+  PlatformProfile profile_;
+  SourceProvider& source_;
+  ContainerRuntime& runtime_;
+  mutable std::recursive_mutex mutex_;
+  std::condition_variable_any changed_;
+  std::vector<std::unique_ptr<AppState>> apps_;
+  std::deque<OneOff> one_offs_;
+};
+
+}  // namespace mepsim::platform

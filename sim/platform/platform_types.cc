@@ -1,0 +1,86 @@
+#include "sim/platform/platform_types.h"
+
+namespace mepsim::platform {
+
+const char* to_string(AppStatus s) {
+  switch (s) {
+    case AppStatus::new_app:
+      return "new";
+    case AppStatus::running:
+      return "running";
+    case AppStatus::stopped:
+      return "stopped";
+    case AppStatus::crashed:
+      return "crashed";
+    case AppStatus::restarting:
+      return "restarting";
+    case AppStatus::scaling:
+      return "scaling";
+    case AppStatus::booting:
+      return "booting";
+  }
+  return "unknown";
+}
+
+const char* to_string(DeploymentStatus s) {
+  switch (s) {
+    case DeploymentStatus::queued:
+      return "queued";
+    case DeploymentStatus::building:
+      return "building";
+    case DeploymentStatus::pushing:
+      return "pushing";
+    case DeploymentStatus::starting:
+      return "starting";
+    case DeploymentStatus::success:
+      return "success";
+    case DeploymentStatus::build_error:
+      return "build-error";
+    case DeploymentStatus::hook_error:
+      return "hook-error";
+    case DeploymentStatus::crashed_error:
+      return "crashed-error";
+    case DeploymentStatus::timeout_error:
+      return "timeout-error";
+    case DeploymentStatus::aborted:
+      return "aborted";
+  }
+  return "unknown";
+}
+
+const char* to_string(OperationStatus s) {
+  switch (s) {
+    case OperationStatus::pending:
+      return "pending";
+    case OperationStatus::running:
+      return "running";
+    case OperationStatus::done:
+      return "done";
+    case OperationStatus::error:
+      return "error";
+  }
+  return "unknown";
+}
+
+const char* to_string(OneOffState s) {
+  switch (s) {
+    case OneOffState::booting:
+      return "booting";
+    case OneOffState::running:
+      return "running";
+    case OneOffState::exited:
+      return "exited";
+  }
+  return "unknown";
+}
+
+bool is_finished(DeploymentStatus s) {
+  return s != DeploymentStatus::queued && s != DeploymentStatus::building &&
+         s != DeploymentStatus::pushing && s != DeploymentStatus::starting;
+}
+
+bool is_failure(DeploymentStatus s) {
+  return is_finished(s) && s != DeploymentStatus::success;
+}
+
+}  // namespace mepsim::platform

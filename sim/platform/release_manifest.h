@@ -1,0 +1,40 @@
+#pragma once
+// What a deployment builds: the release manifest (`app.yaml`) at the pushed commit. It
+// stands for the app's code: its version, its migrations, and the faults a scenario
+// plants in it (a build that fails, a migration that fails, a crash or a slow boot).
+//
+//   version: 1.7.4
+//   migrations:
+//     - name: Version20260105120000
+//     - name: Version20260105130000
+//       fails: true          # hook-error
+//   boot_s: 8                # time for a container to become healthy
+//   crash_on_boot: false     # crashed-error
+//   build_error: ""          # non-empty: build-error with this message
+
+#include <string>
+#include <vector>
+
+#include "sim/core/result.h"
+
+namespace mepsim::platform {
+
+struct Migration {
+  std::string name;
+  bool fails = false;
+};
+
+struct ReleaseManifest {
+  std::string version;
+  std::vector<Migration> migrations;
+  double boot_s = 8.0;
+  bool crash_on_boot = false;
+  std::string build_error;
+};
+
+// Errors name the line and column in the manifest ("app.yaml:3:5: …"); unknown keys are
+// errors too, so that a typo in a planted fault cannot pass silently.
+Result<ReleaseManifest> parse_release_manifest(const std::string& yaml_text,
+                                               const std::string& source_name = "app.yaml");
+
+}  // namespace mepsim::platform
