@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fakes/scalingo/scalingo_api.h"
 #include "harness/profile/default_profile.h"
 #include "harness/topology/platform_clock_driver.h"
 #include "sim/datastore/mariadb_server.h"
@@ -51,6 +52,7 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   if (auto mysql = topology->start_mysql(options, rng); !mysql) return mysql.error();
   if (auto redis = topology->start_redis(options, rng); !redis) return redis.error();
   if (auto platform = topology->start_platform(options, rng); !platform) return platform.error();
+  if (auto api = topology->start_scalingo_api(rng); !api) return api.error();
   return topology;
 }
 
@@ -98,7 +100,15 @@ Result<void> Topology::start_redis(const TopologyOptions& options, Rng& rng) {
 }
 
 EnvEntries Topology::env() const {
-  return {{"DATABASE_URL", mysql_url_.str()}, {"REDIS_URL", redis_url_.str()}};
+  EnvEntries entries{{"DATABASE_URL", mysql_url_.str()}, {"REDIS_URL", redis_url_.str()}};
+  if (scalingo_) {
+    // The auth service's token exchange is served by the same fake.
+    entries.push_back({"SCALINGO_API_URL", scalingo_->base_url()});
+    entries.push_back({"SCALINGO_AUTH_URL", scalingo_->base_url()});
+    entries.push_back({"SCALINGO_API_TOKEN", scalingo_->api_token()});
+    entries.push_back({"SCALINGO_REGION", platform_->profile().region});
+  }
+  return entries;
 }
 
 std::vector<Endpoint> Topology::endpoints() const {
@@ -116,6 +126,10 @@ std::vector<Endpoint> Topology::endpoints() const {
                                redis_->folder().string())});
   } else {
     out.push_back({"redis", redis_url_.redacted(), "attached"});
+  }
+  if (scalingo_) {
+    out.push_back({"scalingo", scalingo_->base_url(),
+                   fmt::format("Scalingo API fake, {} apps", platform_->apps().size())});
   }
   return out;
 }
@@ -174,8 +188,19 @@ Result<void> Topology::start_platform(const TopologyOptions& options, Rng& rng) 
   return {};
 }
 
+Result<void> Topology::start_scalingo_api(Rng& rng) {
+  scalingo_ = std::make_unique<fakes::scalingo::ScalingoApi>(*platform_, rng.fork("scalingo-api"));
+  if (auto started = scalingo_->start(); !started) {
+    return started.error().context("starting the Scalingo API fake");
+  }
+  publish("scalingo.started", {{"url", scalingo_->base_url()}});
+  return {};
+}
+
 void Topology::stop() {
-  // The platform and its fakes go first: they may still be using the datastores.
+  // The fakes and the platform go first: they may still be using the datastores.
+  if (scalingo_) scalingo_->stop();
+  scalingo_.reset();
   if (driver_) driver_->stop();
   driver_.reset();
   platform_.reset();

@@ -20,7 +20,9 @@ namespace mepsim {
 class MariadbServer;
 class RedisServer;
 class PlatformClockDriver;
+namespace fakes::scalingo {
 class ScalingoApi;
+}  // namespace fakes::scalingo
 namespace platform {
 class Platform;
 class MapSourceProvider;
@@ -63,6 +65,7 @@ class Topology {
   Result<platform::PlatformProfile> load_profile(const TopologyOptions& options) const;
   Result<void> give_apps_their_datastores(platform::PlatformProfile& profile);
   Result<void> start_platform(const TopologyOptions& options, Rng& rng);
+  Result<void> start_scalingo_api(Rng& rng);
   void publish(std::string name, std::vector<Field> fields);
 
   Clock& clock_;
@@ -78,8 +81,7 @@ class Topology {
   std::unique_ptr<platform::ModelContainerRuntime> runtime_;
   std::unique_ptr<platform::Platform> platform_;
   std::unique_ptr<PlatformClockDriver> driver_;
-  // SCALINGO_API_PENDING std::unique_ptr<ScalingoApi> scalingo_;
-  std::string scalingo_api_token_;
+  std::unique_ptr<fakes::scalingo::ScalingoApi> scalingo_;
 };
 
 }  // namespace mepsim

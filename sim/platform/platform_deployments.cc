@@ -25,7 +25,10 @@ Result<Deployment> Platform::deploy(const std::string& name, const std::string& 
   d.source_url = source_url;
   d.pusher = profile_.user;
   d.output = fmt::format("-----> Deployment {} of {} queued\n", d.id, git_ref);
-  publish("deployment.queued", {{"app", app.app.name}, {"deployment", d.id}, {"git_ref", git_ref}});
+  publish("deployment.status", {{"app", app.app.name},
+                                {"deployment", d.id},
+                                {"status", to_string(d.status)},
+                                {"git_ref", git_ref}});
 
   // A newer deployment supersedes one still waiting in the queue, as on the platform.
   for (const auto& waiting_id : app.queued_deployment_ids) {
@@ -117,6 +120,7 @@ void Platform::deployment_step(const std::string& app_id, const std::string& dep
         d->output += fmt::format("       [notice] Migrated {}\n", m.name);
       }
       d->output += "-----> Starting the new containers\n";
+      if (app->app.status == AppStatus::new_app) app->app.status = AppStatus::booting;
       for (const auto& type : app->app.formation) {
         if (type.name == "postdeploy") continue;
         for (int i = 1; i <= type.amount; ++i) {
@@ -171,7 +175,9 @@ void Platform::finish_deployment(AppState& app, Deployment& d, DeploymentStatus 
       status == DeploymentStatus::success
           ? fmt::format("-----> Deployment of {} succeeded: {} is live\n", d.git_ref, d.version)
           : fmt::format("-----> Deployment {}: {}\n", to_string(status), error);
-  publish("deployment.finished", {{"app", app.app.name},
+  // Every status, the final one too, is a "deployment.status" event: a timeline reads one
+  // event name for a deployment's whole path.
+  publish("deployment.status", {{"app", app.app.name},
                                   {"deployment", d.id},
                                   {"status", to_string(status)},
                                   {"version", d.version},
@@ -185,7 +191,12 @@ void Platform::finish_deployment(AppState& app, Deployment& d, DeploymentStatus 
                 {"status", to_string(status)},
                 {"duration", duration_s}});
   app.app.last_deployment_id = d.id;
-  if (status == DeploymentStatus::success) app.app.last_deployed_at = d.finished_at;
+  if (status == DeploymentStatus::success) {
+    app.app.last_deployed_at = d.finished_at;
+    app.app.status = AppStatus::running;
+  } else if (app.app.status == AppStatus::booting) {
+    app.app.status = AppStatus::new_app;  // a first release that never came up
+  }
   if (app.active_deployment_id == d.id) {
     app.active_deployment_id.clear();
     app.booting_container_ids.clear();

@@ -53,7 +53,9 @@ Result<Operation> Platform::restart(const std::string& name,
   // Replacements boot with today's variables; the old containers stop once they are up.
   std::vector<std::string> old, fresh;
   const Deployment* release = app.deployment(app.serving_deployment_id);
-  for (auto c : app.containers) {
+  // A copy: starting replacements grows app.containers while the loop walks it.
+  const std::vector<Container> current = app.containers;
+  for (const auto& c : current) {
     if (!scope.empty() && std::find(scope.begin(), scope.end(), c.type) == scope.end()) continue;
     if (release == nullptr) break;
     auto replacement = start_container(app, c.type, c.index, *release, app.serving_manifest);
@@ -120,8 +122,17 @@ Result<Operation> Platform::scale(const std::string& name,
       }
       stop_containers(app, surplus);
       if (type.name != "postdeploy" && release != nullptr) {
+        const Deployment* booting = app.phase == DeployPhase::boot
+                                        ? app.deployment(app.active_deployment_id)
+                                        : nullptr;
         for (int i = type.amount + 1; i <= change.amount; ++i) {
           (void)start_container(app, type.name, i, *release, app.serving_manifest);
+          // A release booting right now gets the new amount too, or the switch to it
+          // would stop the extra containers and leave the formation short.
+          if (booting != nullptr) {
+            auto extra = start_container(app, type.name, i, *booting, app.building_manifest);
+            if (extra) app.booting_container_ids.push_back(extra->id);
+          }
         }
       }
       type.amount = change.amount;

@@ -1,0 +1,96 @@
+// Deployments: list (newest first, paginated), one, its output (text), and a new one
+// from `{"deployment":{"git_ref":…,"source_url":…}}` (201).
+
+#include "fakes/scalingo/api_context.h"
+#include "fakes/scalingo/json_views.h"
+
+namespace mepsim::fakes::scalingo {
+namespace {
+
+void list_deployments(ApiContext& ctx, Exchange& ex) {
+  const auto page = read_page(ex);
+  if (!page) return;
+  auto paged = ctx.platform.deployments(ex.param(1), *page);
+  if (!paged) return reply_platform_error(ex, paged.error(), "app");
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& d : paged->items) items.push_back(deployment_json(d, ctx.base_url));
+  reply_json(
+      ex, 200,
+      {{"deployments", std::move(items)}, {"meta", {{"pagination", pagination_json(*paged)}}}});
+}
+
+// The app first, so that a 404 names the right resource.
+std::optional<platform::Deployment> require_deployment(ApiContext& ctx, Exchange& ex) {
+  const auto app = require_app(ctx, ex);
+  if (!app) return std::nullopt;
+  auto d = ctx.platform.deployment(app->name, ex.param(2));
+  if (!d) {
+    reply_platform_error(ex, d.error(), "deployment");
+    return std::nullopt;
+  }
+  return std::move(d).value();
+}
+
+void get_deployment(ApiContext& ctx, Exchange& ex) {
+  const auto d = require_deployment(ctx, ex);
+  if (!d) return;
+  reply_json(ex, 200, {{"deployment", deployment_json(*d, ctx.base_url)}});
+}
+
+void get_output(ApiContext& ctx, Exchange& ex) {
+  const auto d = require_deployment(ctx, ex);
+  if (!d) return;
+  reply_text(ex, 200, d->output);
+}
+
+// "https://github.com/o/r/archive/1.7.4.tar.gz" → "1.7.4": what the platform builds when
+// a client gives only an archive URL.
+std::string ref_from_source_url(const std::string& url) {
+  std::string name = url.substr(url.rfind('/') + 1);
+  for (std::string_view ext : {".tar.gz", ".tgz", ".zip"}) {
+    if (name.size() > ext.size() && name.ends_with(ext)) {
+      return name.substr(0, name.size() - ext.size());
+    }
+  }
+  return {};
+}
+
+void create_deployment(ApiContext& ctx, Exchange& ex) {
+  const auto body = read_body(ex);
+  if (!body) return;
+  const auto app = require_app(ctx, ex);
+  if (!app) return;
+  FieldErrors errors;
+  JsonObjectReader root(*body, "", errors);
+  const auto* fields = root.object("deployment", Presence::required);
+  root.note_unknown(ex.notes);
+  if (fields == nullptr) return reply_field_errors(ex, errors);
+  JsonObjectReader reader(*fields, "deployment", errors);
+  auto git_ref = reader.string("git_ref", Presence::optional);
+  const auto source_url = reader.string("source_url", Presence::required);
+  reader.ignore("postdeploy_hook", ex.notes);
+  reader.note_unknown(ex.notes);
+  if (errors.empty() && !git_ref) {
+    git_ref = ref_from_source_url(*source_url);
+    if (git_ref->empty()) errors.add("git_ref", "can't be blank when source_url names no ref");
+  }
+  if (!errors.empty()) return reply_field_errors(ex, errors);
+  auto d = ctx.platform.deploy(app->name, *git_ref, *source_url);
+  if (!d) return reply_platform_error(ex, d.error(), "app");
+  reply_json(ex, 201, {{"deployment", deployment_json(*d, ctx.base_url)}});
+}
+
+}  // namespace
+
+std::vector<Route> deployment_routes() {
+  const std::string base = std::string(kAppPattern) + "/deployments";
+  const std::string one = base + "/" + std::string(kIdPattern);
+  return {
+      {"GET", base, Access::bearer, list_deployments},
+      {"POST", base, Access::bearer, create_deployment},
+      {"GET", one, Access::bearer, get_deployment},
+      {"GET", one + "/output", Access::bearer, get_output},
+  };
+}
+
+}  // namespace mepsim::fakes::scalingo
