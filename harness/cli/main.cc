@@ -7,6 +7,7 @@
 #include "harness/cli/exit_code.h"
 #include "harness/cli/shutdown_signal.h"
 #include "harness/cli/up_command.h"
+#include "harness/scalingo_cli/scalingo_command.h"
 
 #ifndef MEPSIM_VERSION
 #error "MEPSIM_VERSION comes from CMake"
@@ -35,9 +36,13 @@ int main(int argc, char** argv) {
 
   mepsim::UpOptions up_options;
   auto* up = mepsim::add_up_command(app, up_options);
+  mepsim::ScalingoOptions scalingo_options;
+  auto* scalingo = mepsim::add_scalingo_command(app, scalingo_options);
+  // Started through the `scalingo` symlink, the arguments are those of `mepsim scalingo`.
+  const auto arguments = mepsim::busybox_arguments(argc, argv);
 
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arguments.size()), arguments.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -49,5 +54,6 @@ int main(int argc, char** argv) {
     return mepsim::exit_code::bad_input;
   }
   if (*up) return mepsim::run_up(up_options);
+  if (*scalingo) return mepsim::run_scalingo(*scalingo, scalingo_options);
   return mepsim::exit_code::bad_input;  // unreachable: one subcommand is required
 }

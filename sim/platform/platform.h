@@ -152,6 +152,7 @@ class Platform {
                                     const Deployment& release, const ReleaseManifest& manifest);
   void stop_containers(AppState& app, const std::vector<std::string>& container_ids);
   std::map<std::string, std::string> env_of(const AppState& app) const;
+  Result<void> no_operation_running(const AppState& app) const;
 
   void start_next_deployment(AppState& app);
   void deployment_step(const std::string& app_id, const std::string& deployment_id);

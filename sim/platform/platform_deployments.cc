@@ -178,10 +178,10 @@ void Platform::finish_deployment(AppState& app, Deployment& d, DeploymentStatus 
   // Every status, the final one too, is a "deployment.status" event: a timeline reads one
   // event name for a deployment's whole path.
   publish("deployment.status", {{"app", app.app.name},
-                                  {"deployment", d.id},
-                                  {"status", to_string(status)},
-                                  {"version", d.version},
-                                  {"error", error}});
+                                {"deployment", d.id},
+                                {"status", to_string(status)},
+                                {"version", d.version},
+                                {"error", error}});
   const auto duration_s =
       std::chrono::duration_cast<std::chrono::seconds>(*d.finished_at - d.created_at).count();
   record_event(app, "deployment",

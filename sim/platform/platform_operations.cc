@@ -21,6 +21,16 @@ const std::set<std::string>& known_sizes() {
 
 }  // namespace
 
+Result<void> Platform::no_operation_running(const AppState& app) const {
+  for (const auto& [id, op] : app.operations) {
+    if (op.status == OperationStatus::pending || op.status == OperationStatus::running) {
+      return make_error(ErrorCode::conflict,
+                        "app: an operation is already in progress (" + op.type + " " + id + ")");
+    }
+  }
+  return {};
+}
+
 Result<Operation> Platform::operation(const std::string& name, const std::string& id) const {
   std::lock_guard lock(mutex_);
   auto app = require(name);
@@ -38,6 +48,9 @@ Result<Operation> Platform::restart(const std::string& name,
   auto found = require(name);
   if (!found) return found.error();
   AppState& app = *found.value();
+  // One operation at a time per app: two restarts interleaved would each replace the
+  // other's containers.
+  if (auto idle = no_operation_running(app); !idle) return idle.error();
   for (const auto& type : scope) {
     const auto& f = app.app.formation;
     if (std::none_of(f.begin(), f.end(), [&](const ProcessType& t) { return t.name == type; })) {
@@ -56,6 +69,9 @@ Result<Operation> Platform::restart(const std::string& name,
   // A copy: starting replacements grows app.containers while the loop walks it.
   const std::vector<Container> current = app.containers;
   for (const auto& c : current) {
+    // A deployment's booting containers are already new: the deployment owns them.
+    const auto& booting = app.booting_container_ids;
+    if (std::find(booting.begin(), booting.end(), c.id) != booting.end()) continue;
     if (!scope.empty() && std::find(scope.begin(), scope.end(), c.type) == scope.end()) continue;
     if (release == nullptr) break;
     auto replacement = start_container(app, c.type, c.index, *release, app.serving_manifest);
@@ -91,6 +107,7 @@ Result<Operation> Platform::scale(const std::string& name,
   auto found = require(name);
   if (!found) return found.error();
   AppState& app = *found.value();
+  if (auto idle = no_operation_running(app); !idle) return idle.error();
   // All or nothing: every change is checked before any container moves.
   for (const auto& change : changes) {
     const auto& f = app.app.formation;
@@ -122,9 +139,8 @@ Result<Operation> Platform::scale(const std::string& name,
       }
       stop_containers(app, surplus);
       if (type.name != "postdeploy" && release != nullptr) {
-        const Deployment* booting = app.phase == DeployPhase::boot
-                                        ? app.deployment(app.active_deployment_id)
-                                        : nullptr;
+        const Deployment* booting =
+            app.phase == DeployPhase::boot ? app.deployment(app.active_deployment_id) : nullptr;
         for (int i = type.amount + 1; i <= change.amount; ++i) {
           (void)start_container(app, type.name, i, *release, app.serving_manifest);
           // A release booting right now gets the new amount too, or the switch to it

@@ -1,7 +1,5 @@
 #include "sim/platform/platform_profile.h"
 
-#include <regex>
-
 #include "sim/platform/yaml_reader.h"
 
 namespace mepsim::platform {
@@ -28,11 +26,10 @@ Result<void> parse_formation(const YamlReader& reader, const YAML::Node& list,
 
 Result<void> parse_variables(const YamlReader& reader, const YAML::Node& map,
                              std::map<std::string, std::string>& out) {
-  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
   if (!map.IsMap()) return reader.error_at(map, "'variables' must be a map");
   for (const auto& field : map) {
     const auto name = field.first.as<std::string>();
-    if (!std::regex_match(name, kName)) {
+    if (!is_variable_name(name)) {
       return reader.error_at(field.first, "'" + name + "' is not a variable name");
     }
     auto value = reader.read<std::string>(field.second, name);

@@ -1,5 +1,7 @@
 #include "sim/platform/platform_types.h"
 
+#include <algorithm>
+
 namespace mepsim::platform {
 
 const char* to_string(AppStatus s) {
@@ -77,6 +79,15 @@ const char* to_string(OneOffState s) {
 bool is_finished(DeploymentStatus s) {
   return s != DeploymentStatus::queued && s != DeploymentStatus::building &&
          s != DeploymentStatus::pushing && s != DeploymentStatus::starting;
+}
+
+bool is_variable_name(std::string_view name) {
+  const auto letter = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (name.empty() || !letter(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || digit(c); });
 }
 
 bool is_failure(DeploymentStatus s) {

@@ -34,6 +34,8 @@ const char* to_string(DeploymentStatus s);  // "queued", …, "build-error", …
 const char* to_string(OperationStatus s);
 const char* to_string(OneOffState s);
 bool is_finished(DeploymentStatus s);
+// [A-Za-z_][A-Za-z0-9_]*: what the platform accepts as an environment variable name.
+bool is_variable_name(std::string_view name);
 bool is_failure(DeploymentStatus s);
 
 struct User {

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "sim/platform/platform.h"
@@ -15,9 +14,8 @@ namespace mepsim::platform {
 namespace {
 
 Result<void> check_name(const std::string& name) {
-  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
   if (name.empty()) return make_error(ErrorCode::invalid_input, "name: can't be blank");
-  if (!std::regex_match(name, kName)) {
+  if (!is_variable_name(name)) {
     return make_error(ErrorCode::invalid_input,
                       "name: is invalid (letters, digits and '_', not starting with a digit)");
   }

@@ -20,7 +20,8 @@ std::vector<std::pair<std::string, std::string>> project_sources() {
     if (!fs::exists(root / folder)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
       const auto ext = entry.path().extension();
-      if (!entry.is_regular_file() || (ext != ".h" && ext != ".cc" && ext != ".hpp" && ext != ".cpp")) {
+      if (!entry.is_regular_file() ||
+          (ext != ".h" && ext != ".cc" && ext != ".hpp" && ext != ".cpp")) {
         continue;
       }
       std::ifstream in(entry.path());
@@ -79,7 +80,8 @@ TEST(HouseRules, FlagsBackwardIncludes) {
 
 TEST(HouseRules, AllowsForwardIncludes) {
   // What DESIGN.md allows passes: harness -> fakes -> sim, and tests/bench -> anything.
-  EXPECT_TRUE(include_violations("harness/a.cc", "#include \"fakes/x.h\"\n#include \"sim/y.h\"\n").empty());
+  EXPECT_TRUE(
+      include_violations("harness/a.cc", "#include \"fakes/x.h\"\n#include \"sim/y.h\"\n").empty());
   EXPECT_TRUE(include_violations("fakes/a.cc", "#include \"sim/core/clock.h\"\n").empty());
   EXPECT_TRUE(include_violations("sim/a.cc", "#include <vector>\n#include \"sim/b.h\"\n").empty());
   EXPECT_TRUE(include_violations("tests/a.cc", "#include \"tests/house/x.h\"\n").empty());
@@ -88,10 +90,10 @@ TEST(HouseRules, AllowsForwardIncludes) {
 
 TEST(HouseRules, FlagsDirectTimeAndRandomness) {
   // Each banned call is caught in sim/, fakes/ and harness/, but not in Clock/Rng files.
-  for (const char* line : {"auto t = std::chrono::steady_clock::now();",
-                           "std::this_thread::sleep_for(1s);", "int r = rand();",
-                           "std::random_device d;", "auto n = system_clock::now();",
-                           "usleep(10);", "std::time(nullptr);"}) {
+  for (const char* line :
+       {"auto t = std::chrono::steady_clock::now();", "std::this_thread::sleep_for(1s);",
+        "int r = rand();", "std::random_device d;", "auto n = system_clock::now();", "usleep(10);",
+        "std::time(nullptr);"}) {
     EXPECT_EQ(nondeterminism_violations("fakes/x.cc", line).size(), 1u) << line;
   }
   EXPECT_TRUE(nondeterminism_violations("sim/core/clock.cc", "steady_clock::now()").empty());

@@ -7,7 +7,9 @@
 namespace mepsim::house {
 namespace {
 
-std::string_view top_folder(std::string_view path) { return path.substr(0, path.find('/')); }
+std::string_view top_folder(std::string_view path) {
+  return path.substr(0, path.find('/'));
+}
 
 template <typename Check>
 std::vector<Violation> scan(std::string_view path, std::string_view content, Check check) {
@@ -34,7 +36,8 @@ bool allowed(std::string_view from, std::string_view to) {
 }  // namespace
 
 std::vector<Violation> include_violations(std::string_view path, std::string_view content) {
-  static const std::regex kInclude(R"(^\s*#\s*include\s*[<"](?:[^">]*/)?(sim|fakes|harness|bench|tests)/)");
+  static const std::regex kInclude(
+      R"(^\s*#\s*include\s*[<"](?:[^">]*/)?(sim|fakes|harness|bench|tests)/)");
   const std::string_view from = top_folder(path);
   return scan(path, content, [&](const std::string& line) -> std::string {
     std::smatch match;
@@ -45,8 +48,7 @@ std::vector<Violation> include_violations(std::string_view path, std::string_vie
   });
 }
 
-std::vector<Violation> nondeterminism_violations(std::string_view path,
-                                                 std::string_view content) {
+std::vector<Violation> nondeterminism_violations(std::string_view path, std::string_view content) {
   const std::string_view from = top_folder(path);
   if (from != "sim" && from != "fakes" && from != "harness") return {};
   const std::string_view name = path.substr(path.rfind('/') + 1);

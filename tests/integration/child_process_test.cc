@@ -1,5 +1,7 @@
 // ChildProcess against real programs.
 
+#include "sim/process/child_process.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "sim/datastore/scratch_dir.h"
-#include "sim/process/child_process.h"
 
 using namespace mepsim;
 using namespace std::chrono_literals;
@@ -54,7 +55,8 @@ TEST(ChildProcess, StopEscalatesToSigkill) {
   // A child that ignores SIGTERM is killed once the grace period is over.
   auto scratch = ScratchDir::create("mepsim-child").value();
   const auto log = scratch.path() / "out.log";
-  auto child = ChildProcess::spawn(shell("trap '' TERM; echo armed; while :; do sleep 1; done", log));
+  auto child =
+      ChildProcess::spawn(shell("trap '' TERM; echo armed; while :; do sleep 1; done", log));
   ASSERT_TRUE(child);
   for (int i = 0; i < 500 && read_all(log).empty(); ++i) child->wait_exit(10ms);
   const auto exit = child->stop(200ms);
@@ -65,8 +67,8 @@ TEST(ChildProcess, StopEscalatesToSigkill) {
 TEST(ChildProcess, StopEndsWithSigterm) {
   // A well-behaved child ends on SIGTERM and the status says so.
   auto scratch = ScratchDir::create("mepsim-child").value();
-  auto child = ChildProcess::spawn({find_program("sleep").value(), {"100"}, {},
-                                    scratch.path() / "l", {}});
+  auto child =
+      ChildProcess::spawn({find_program("sleep").value(), {"100"}, {}, scratch.path() / "l", {}});
   ASSERT_TRUE(child);
   const auto exit = child->stop(10s);
   EXPECT_EQ(exit.signal, SIGTERM);
@@ -75,8 +77,8 @@ TEST(ChildProcess, StopEndsWithSigterm) {
 TEST(ChildProcess, WaitExitTimesOutOnLiveChild) {
   // wait_exit returns nothing when the child outlives the timeout.
   auto scratch = ScratchDir::create("mepsim-child").value();
-  auto child = ChildProcess::spawn({find_program("sleep").value(), {"100"}, {},
-                                    scratch.path() / "l", {}});
+  auto child =
+      ChildProcess::spawn({find_program("sleep").value(), {"100"}, {}, scratch.path() / "l", {}});
   ASSERT_TRUE(child);
   EXPECT_FALSE(child->wait_exit(50ms));
   EXPECT_FALSE(child->poll_exit());
@@ -87,8 +89,8 @@ TEST(ChildProcess, DestructorKillsAndReaps) {
   auto scratch = ScratchDir::create("mepsim-child").value();
   pid_t pid = 0;
   {
-    auto child = ChildProcess::spawn({find_program("sleep").value(), {"100"}, {},
-                                      scratch.path() / "l", {}});
+    auto child =
+        ChildProcess::spawn({find_program("sleep").value(), {"100"}, {}, scratch.path() / "l", {}});
     ASSERT_TRUE(child);
     pid = child->pid();
   }

@@ -1,5 +1,7 @@
 // The MariaDB launcher against the machine's real mariadbd.
 
+#include "sim/datastore/mariadb_server.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -8,7 +10,6 @@
 
 #include "sim/core/clock.h"
 #include "sim/core/rng.h"
-#include "sim/datastore/mariadb_server.h"
 #include "sim/datastore/mysql_connection.h"
 #include "tests/integration/mepsim_process.h"
 
@@ -38,10 +39,12 @@ TEST_F(MariadbServerTest, CreatesTableWritesRowReadsItBack) {
   ASSERT_TRUE(server_);
   auto db = MysqlConnection::open(server_->url(), 5s);
   ASSERT_TRUE(db) << db.error().message;
-  ASSERT_TRUE(db->execute("CREATE TABLE signalement (id INT AUTO_INCREMENT PRIMARY KEY, "
-                          "reference VARCHAR(32) NOT NULL, label VARCHAR(64))"));
-  ASSERT_TRUE(db->execute("INSERT INTO signalement (reference, label) VALUES "
-                          "('2026-1', 'Logement insalubre — Besançon')"));
+  ASSERT_TRUE(
+      db->execute("CREATE TABLE signalement (id INT AUTO_INCREMENT PRIMARY KEY, "
+                  "reference VARCHAR(32) NOT NULL, label VARCHAR(64))"));
+  ASSERT_TRUE(
+      db->execute("INSERT INTO signalement (reference, label) VALUES "
+                  "('2026-1', 'Logement insalubre — Besançon')"));
   auto rows = db->query("SELECT reference, label FROM signalement");
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
@@ -102,8 +105,8 @@ TEST(MariadbServer, ServerThatDiesAtBootReportsItsLog) {
   // A "server" that exits at once is reported with its exit code and log tail, not waited on.
   RealClock clock;
   Rng rng(4);
-  const auto folder = std::filesystem::temp_directory_path() /
-                      ("mepsim-fake-mariadbd-" + std::to_string(getpid()));
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("mepsim-fake-mariadbd-" + std::to_string(getpid()));
   std::filesystem::create_directories(folder);
   const auto fake = folder / "mariadbd";
   {

@@ -48,7 +48,9 @@ std::optional<ExitStatus> MepsimProcess::wait_exit(int timeout_s) {
   return process_->wait_exit(std::chrono::seconds(timeout_s));
 }
 
-ExitStatus MepsimProcess::terminate() { return process_->stop(std::chrono::seconds(30)); }
+ExitStatus MepsimProcess::terminate() {
+  return process_->stop(std::chrono::seconds(30));
+}
 
 std::vector<pid_t> MepsimProcess::started_pids() const {
   static const std::regex kPid(R"(started [^,]+, pid (\d+))");
@@ -98,6 +100,8 @@ CommandResult run_shell(const std::string& command) {
   return result;
 }
 
-bool process_alive(pid_t pid) { return kill(pid, 0) == 0 || errno != ESRCH; }
+bool process_alive(pid_t pid) {
+  return kill(pid, 0) == 0 || errno != ESRCH;
+}
 
 }  // namespace mepsim::testing

@@ -32,8 +32,8 @@ void expect_reachable_with_real_clients(const std::map<std::string, std::string>
   const auto sql = run_shell(mariadb_client_command(mysql.value(), "SELECT 40 + 2"));
   EXPECT_EQ(sql.code, 0) << sql.output;
   EXPECT_EQ(sql.output, "42\n");
-  const auto redis = run_shell("redis-cli --no-auth-warning -u '" + env.at("REDIS_URL") +
-                               "' PING 2>&1");
+  const auto redis =
+      run_shell("redis-cli --no-auth-warning -u '" + env.at("REDIS_URL") + "' PING 2>&1");
   EXPECT_EQ(redis.code, 0) << redis.output;
   EXPECT_EQ(redis.output, "PONG\n");
 }
@@ -43,7 +43,8 @@ void expect_reachable_with_real_clients(const std::map<std::string, std::string>
 TEST(MepsimUp, ReadyReachableThenNothingLeftBehind) {
   // up prints ready, the env file's URLs answer real clients, and SIGTERM leaves no
   // server process, scratch folder or env file behind.
-  const fs::path env_file = fs::temp_directory_path() / ("mepsim-up-test-" + std::to_string(getpid()) + ".env");
+  const fs::path env_file =
+      fs::temp_directory_path() / ("mepsim-up-test-" + std::to_string(getpid()) + ".env");
   MepsimProcess mepsim({"up", "--seed", "11", "--env-file", env_file.string()});
   ASSERT_TRUE(mepsim.wait_ready()) << mepsim.output();
   const std::string out = mepsim.output();
@@ -90,7 +91,8 @@ TEST(MepsimUp, TwoRunSideBySide) {
 TEST(MepsimUp, MissingMariadbdIsExitTwoNotAHang) {
   // A machine without the server binary gets a clear message and exit code 2 at once.
   const fs::path env_file = fs::temp_directory_path() / "mepsim-missing.env";
-  MepsimProcess mepsim({"up", "--mariadbd", "/nonexistent/mariadbd", "--env-file", env_file.string()});
+  MepsimProcess mepsim(
+      {"up", "--mariadbd", "/nonexistent/mariadbd", "--env-file", env_file.string()});
   const auto exit = mepsim.wait_exit(30);
   ASSERT_TRUE(exit.has_value()) << "still running:\n" << mepsim.output();
   EXPECT_EQ(exit->code, 2);
@@ -118,7 +120,8 @@ TEST(MepsimUp, AttachesToGivenServersAndLeavesThemRunning) {
   ASSERT_TRUE(mariadb) << mariadb.error().message;
   auto redis = RedisServer::start({}, clock, rng);
   ASSERT_TRUE(redis) << redis.error().message;
-  const fs::path env_file = fs::temp_directory_path() / ("mepsim-attach-" + std::to_string(getpid()) + ".env");
+  const fs::path env_file =
+      fs::temp_directory_path() / ("mepsim-attach-" + std::to_string(getpid()) + ".env");
   MepsimProcess mepsim({"up", "--env-file", env_file.string(), "--mysql-url",
                         mariadb.value()->url().str(), "--redis-url", redis.value()->url().str()});
   ASSERT_TRUE(mepsim.wait_ready()) << mepsim.output();
@@ -135,8 +138,8 @@ TEST(MepsimUp, AttachesToGivenServersAndLeavesThemRunning) {
 
 TEST(MepsimUp, UnreachableAttachedServerIsAClearFailure) {
   // An attach URL nobody answers on fails fast with the redacted URL, not a hang.
-  MepsimProcess mepsim({"up", "--redis-url", "redis://default:secret@127.0.0.1:1/0",
-                        "--mysql-url", "mysql://u:secret@127.0.0.1:1/db"});
+  MepsimProcess mepsim({"up", "--redis-url", "redis://default:secret@127.0.0.1:1/0", "--mysql-url",
+                        "mysql://u:secret@127.0.0.1:1/db"});
   const auto exit = mepsim.wait_exit(60);
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code, 1);

@@ -1,5 +1,7 @@
 // The Redis launcher against the machine's real redis-server.
 
+#include "sim/datastore/redis_server.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include "sim/core/clock.h"
 #include "sim/core/rng.h"
 #include "sim/datastore/redis_connection.h"
-#include "sim/datastore/redis_server.h"
 #include "tests/integration/mepsim_process.h"
 
 using namespace mepsim;

@@ -2,10 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+
 #include <nlohmann/json.hpp>
 
-#include "sim/net/free_port.h"
 #include "sim/datastore/scratch_dir.h"
+#include "sim/net/free_port.h"
 #include "sim/process/child_process.h"
 
 using namespace mepsim;
@@ -16,9 +17,11 @@ TEST(MepsimWeb, HealthRouteAnswersAndSigtermStopsIt) {
   // keeps connections alive, and exits 0 on SIGTERM.
   auto scratch = ScratchDir::create("mepsim-web-test").value();
   const std::uint16_t port = free_loopback_port().value();
-  auto web = ChildProcess::spawn({MEPSIM_WEB_BINARY, {},
+  auto web = ChildProcess::spawn({MEPSIM_WEB_BINARY,
+                                  {},
                                   {{"PORT", std::to_string(port)}, {"APP_VERSION", "1.7.4"}},
-                                  scratch.path() / "web.log", {}});
+                                  scratch.path() / "web.log",
+                                  {}});
   ASSERT_TRUE(web) << web.error().message;
   for (int i = 0; i < 500 && !loopback_port_accepts(port); ++i) web->wait_exit(10ms);
 
@@ -43,8 +46,8 @@ TEST(MepsimWeb, HealthRouteAnswersAndSigtermStopsIt) {
 TEST(MepsimWeb, BadPortIsExitTwo) {
   // A PORT that is not a number is refused with exit code 2 and a message naming it.
   auto scratch = ScratchDir::create("mepsim-web-test").value();
-  auto web = ChildProcess::spawn({MEPSIM_WEB_BINARY, {}, {{"PORT", "eighty"}},
-                                  scratch.path() / "web.log", {}});
+  auto web = ChildProcess::spawn(
+      {MEPSIM_WEB_BINARY, {}, {{"PORT", "eighty"}}, scratch.path() / "web.log", {}});
   ASSERT_TRUE(web);
   const auto exit = web->wait_exit(10s);
   ASSERT_TRUE(exit);

@@ -298,6 +298,9 @@ TEST_F(ScalingoApiTest, RestartTakesWhatTheNpmClientSends) {
   // scalingo.js 0.14.6 sends {} (no scope) or {"scope":"web"}: both restart, the string
   // one is journaled as not what the documentation says.
   EXPECT_EQ(api("POST", "/v1/apps/histologe/restart", "{}").status, 202);
+  // One operation at a time: a restart while another runs is refused.
+  EXPECT_EQ(api("POST", "/v1/apps/histologe/restart", "{}").status, 422);
+  platform_->settle();
   EXPECT_EQ(api("POST", "/v1/apps/histologe/restart", R"({"scope":"web"})").status, 202);
   EXPECT_EQ(api_->journal().entries().back().notes.at(0), "scope sent as a string, not an array");
   EXPECT_EQ(api("POST", "/v1/apps/histologe/restart", R"({"scope":["nope"]})").status, 422);
