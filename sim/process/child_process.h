@@ -1,7 +1,9 @@
 #pragma once
 // A real child process: a datastore server, a web container, a one-off command. It runs
 // in its own process group (a Ctrl-C in the terminal reaches mepsim only, which then
-// stops its children in order) and dies with mepsim if mepsim is killed.
+// stops its children in order) and dies with mepsim if mepsim is killed. The kernel ties
+// that death signal to the *thread* that spawned it: spawn from threads that live as
+// long as the child should.
 
 #include <sys/types.h>
 

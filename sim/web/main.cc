@@ -50,6 +50,11 @@ int main() {
     return 2;
   }
   const std::string version = env_or("APP_VERSION", "unknown");
+  if (env_or("MEPSIM_CRASH_ON_BOOT", "0") == "1") {
+    // A release with `crash_on_boot: true`: the platform sees a container that dies.
+    fmt::print(stderr, "mepsim-web: release {} crashes at boot (crash_on_boot)\n", version);
+    return 1;
+  }
 
   boost::asio::io_context io;
   auto server = mepsim::web::HttpServer::listen(

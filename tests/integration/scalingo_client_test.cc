@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "sim/datastore/scratch_dir.h"
 #include "tests/integration/mepsim_process.h"
@@ -23,8 +23,8 @@ class ScalingoFake : public ::testing::Test {
     scratch_ = new ScratchDir(ScratchDir::create("mepsim-scalingo-test").value());
     env_file_ = scratch_->path() / "env";
     // 60x: a restart's 8 s boot takes well under a second of the test's time.
-    up_ = new MepsimProcess({"up", "--seed", "42", "--time-scale", "60", "--env-file",
-                             env_file_.string()});
+    up_ = new MepsimProcess(
+        {"up", "--seed", "42", "--time-scale", "60", "--env-file", env_file_.string()});
     ASSERT_TRUE(up_->wait_ready()) << up_->output();
     env_ = read_env_file(env_file_);
   }
@@ -78,7 +78,8 @@ TEST_F(ScalingoFake, EnvFileNamesTheApi) {
 
 TEST_F(ScalingoFake, RealNpmClientWorksUnchanged) {
   // The node test file drives the fake with scalingo@0.14.6 (see tests/node/).
-  const auto result = with_env("cd '" MEPSIM_SOURCE_DIR "' && node --test tests/node/scalingo_client.test.mjs");
+  const auto result =
+      with_env("cd '" MEPSIM_SOURCE_DIR "' && node --test tests/node/scalingo_client.test.mjs");
   EXPECT_EQ(result.code, 0) << result.output;
   EXPECT_NE(result.output.find("# fail 0"), std::string::npos) << result.output;
 }

@@ -1,0 +1,54 @@
+#pragma once
+// Containers as real processes: each container of a process type listed in the options
+// (by default `web`) is a `mepsim-web` started with the container's environment and its
+// own PORT, as on the platform. It is healthy when it answers its health route. What it
+// keeps in memory dies with it; what it keeps in Redis or MySQL does not.
+// Other types (worker, clock) stay model objects until they have a process of their own.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "sim/platform/container_runtime.h"
+#include "sim/process/child_process.h"
+
+namespace mepsim::platform {
+
+struct ProcessRuntimeOptions {
+  std::filesystem::path web_binary;  // mepsim-web
+  std::filesystem::path log_dir;     // one log per container: <app>.<label>.<n>.log
+  std::set<std::string> process_types = {"web"};
+  Duration health_timeout = std::chrono::seconds(1);
+  Duration stop_grace = std::chrono::seconds(10);
+};
+
+class ProcessContainerRuntime final : public ContainerRuntime {
+ public:
+  explicit ProcessContainerRuntime(ProcessRuntimeOptions options);
+  ~ProcessContainerRuntime() override;
+
+  Result<std::string> start(const ContainerSpec& spec) override;
+  bool healthy(const std::string& handle) override;
+  void stop(const std::string& handle) override;
+
+  // The loopback port a process container listens on (0 for model containers): what a
+  // router sends the app's traffic to.
+  std::uint16_t port_of(const std::string& handle) const;
+  std::size_t process_count() const;
+
+ private:
+  struct Running {
+    std::unique_ptr<ChildProcess> process;  // null for a model container
+    std::uint16_t port = 0;
+    bool model_healthy = true;
+  };
+  ProcessRuntimeOptions options_;
+  mutable std::mutex mutex_;
+  std::uint64_t next_ = 1;
+  std::map<std::string, Running> running_;
+};
+
+}  // namespace mepsim::platform
