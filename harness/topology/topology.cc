@@ -49,9 +49,15 @@ Topology::~Topology() {
 Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options, Clock& real_clock,
                                                   Rng& rng, EventLog& log) {
   std::unique_ptr<Topology> topology(new Topology(real_clock, log));
+  // Bad input is refused before any server starts.
+  auto profile = topology->load_profile(options);
+  if (!profile) return profile.error();
   if (auto mysql = topology->start_mysql(options, rng); !mysql) return mysql.error();
   if (auto redis = topology->start_redis(options, rng); !redis) return redis.error();
-  if (auto platform = topology->start_platform(options, rng); !platform) return platform.error();
+  if (auto platform = topology->start_platform(options, std::move(profile.value()), rng);
+      !platform) {
+    return platform.error();
+  }
   if (auto api = topology->start_scalingo_api(rng); !api) return api.error();
   return topology;
 }
@@ -171,16 +177,15 @@ Result<void> Topology::give_apps_their_datastores(platform::PlatformProfile& pro
   return {};
 }
 
-Result<void> Topology::start_platform(const TopologyOptions& options, Rng& rng) {
-  auto profile = load_profile(options);
-  if (!profile) return profile.error();
-  if (auto given = give_apps_their_datastores(profile.value()); !given) return given.error();
+Result<void> Topology::start_platform(const TopologyOptions& options,
+                                      platform::PlatformProfile profile, Rng& rng) {
+  if (auto given = give_apps_their_datastores(profile); !given) return given.error();
   platform_real_clock_ = std::make_unique<RealClock>(options.time_scale);
   platform_clock_ = std::make_unique<VirtualClock>(platform_real_clock_->now());
   source_ = std::make_unique<platform::MapSourceProvider>();
   runtime_ = std::make_unique<platform::ModelContainerRuntime>();
   platform_ = std::make_unique<platform::Platform>(*platform_clock_, rng.fork("platform"), log_,
-                                                   std::move(profile.value()), *source_, *runtime_);
+                                                   std::move(profile), *source_, *runtime_);
   if (auto booted = platform_->boot(); !booted)
     return booted.error().context("booting the platform");
   driver_ =

@@ -64,7 +64,8 @@ class Topology {
   Result<void> start_redis(const TopologyOptions& options, Rng& rng);
   Result<platform::PlatformProfile> load_profile(const TopologyOptions& options) const;
   Result<void> give_apps_their_datastores(platform::PlatformProfile& profile);
-  Result<void> start_platform(const TopologyOptions& options, Rng& rng);
+  Result<void> start_platform(const TopologyOptions& options, platform::PlatformProfile profile,
+                              Rng& rng);
   Result<void> start_scalingo_api(Rng& rng);
   void publish(std::string name, std::vector<Field> fields);
 

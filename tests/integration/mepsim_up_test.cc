@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "sim/core/clock.h"
 #include "sim/core/rng.h"
@@ -110,6 +111,24 @@ TEST(MepsimUp, BadUrlIsExitTwoNamingTheFlag) {
   EXPECT_NE(mepsim.output().find("--mysql-url"), std::string::npos) << mepsim.output();
   EXPECT_NE(mepsim.output().find("column"), std::string::npos) << mepsim.output();
   EXPECT_TRUE(mepsim.started_pids().empty());
+}
+
+TEST(MepsimUp, BadProfileIsExitTwoNamingLineAndColumn) {
+  // A typo in a profile stops up before anything serves, naming file:line:col; the
+  // servers it had started are stopped and their folders removed.
+  const auto scratch = ScratchDir::create("mepsim-profile-test").value();
+  const fs::path profile = scratch.path() / "typo.yaml";
+  std::ofstream(profile) << "name: histologe\napps:\n  - name: histologe\n    formaton: []\n";
+  MepsimProcess mepsim(
+      {"up", "--profile", profile.string(), "--env-file", (scratch.path() / "env").string()});
+  const auto exit = mepsim.wait_exit(60);
+  ASSERT_TRUE(exit.has_value()) << mepsim.output();
+  EXPECT_EQ(exit->code, 2) << mepsim.output();
+  EXPECT_NE(mepsim.output().find(profile.string() + ":4:5: unknown key 'formaton'"),
+            std::string::npos)
+      << mepsim.output();
+  for (const auto& folder : mepsim.started_folders()) EXPECT_FALSE(fs::exists(folder)) << folder;
+  EXPECT_FALSE(fs::exists(scratch.path() / "env"));
 }
 
 TEST(MepsimUp, AttachesToGivenServersAndLeavesThemRunning) {

@@ -48,7 +48,11 @@ TEST(ProcessRuntime, WebContainerIsARealProcessWithItsEnvironment) {
   // A web container listens on its own PORT and reports the release it was started with.
   auto scratch = ScratchDir::create("mepsim-runtime-test").value();
   ProcessContainerRuntime runtime(options_in(scratch));
-  auto handle = runtime.start({"histologe", "web-1", "web", "1.7.4", false,
+  auto handle = runtime.start({"histologe",
+                               "web-1",
+                               "web",
+                               "1.7.4",
+                               false,
                                {{"APP_VERSION", "1.7.4"}, {"MAINTENANCE_ENABLE", "0"}}});
   ASSERT_TRUE(handle) << handle.error().message;
   EXPECT_EQ(runtime.process_count(), 1u);
