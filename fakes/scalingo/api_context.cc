@@ -134,6 +134,14 @@ std::optional<nlohmann::json> read_body(Exchange& ex) {
   return std::move(parsed).value();
 }
 
+std::optional<AppRequest> read_app_request(ApiContext& ctx, Exchange& ex) {
+  auto body = read_body(ex);
+  if (!body) return std::nullopt;
+  auto app = require_app(ctx, ex);
+  if (!app) return std::nullopt;
+  return AppRequest{std::move(*body), std::move(*app)};
+}
+
 std::optional<platform::App> require_app(ApiContext& ctx, Exchange& ex) {
   auto app = ctx.platform.app(ex.param(1));
   if (!app) {

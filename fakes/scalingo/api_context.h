@@ -114,6 +114,14 @@ std::optional<nlohmann::json> read_body(Exchange& ex);
 // The app named (or whose id is given) in the path, or nullopt after answering 404.
 std::optional<platform::App> require_app(ApiContext& ctx, Exchange& ex);
 
+// What a write on an app's resource starts from: its JSON body, then its app — in that
+// order, so a malformed body is a 400 even for an unknown app. nullopt after answering.
+struct AppRequest {
+  nlohmann::json body;
+  platform::App app;
+};
+std::optional<AppRequest> read_app_request(ApiContext& ctx, Exchange& ex);
+
 // `page` and `per_page` from the query, or nullopt after answering 422. Pages beyond
 // kPerPageMax items are cut to it, with a note.
 inline constexpr int kPerPageMax = 100;

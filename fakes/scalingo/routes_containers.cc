@@ -70,12 +70,11 @@ std::optional<platform::ProcessType> read_scale_entry(const nlohmann::json& item
 }
 
 void scale(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(*body, "", errors);
+  JsonObjectReader root(body, "", errors);
   const auto* items = root.array("containers", Presence::required);
   root.note_unknown(ex.notes);
   std::vector<platform::ProcessType> changes;
@@ -83,12 +82,12 @@ void scale(ApiContext& ctx, Exchange& ex) {
     if (items->empty()) errors.add("containers", "can't be empty");
     for (std::size_t i = 0; i < items->size(); ++i) {
       const std::string path = "containers[" + std::to_string(i) + "]";
-      auto entry = read_scale_entry((*items)[i], path, app->formation, errors, ex.notes);
+      auto entry = read_scale_entry((*items)[i], path, app.formation, errors, ex.notes);
       if (entry) changes.push_back(std::move(*entry));
     }
   }
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto op = ctx.platform.scale(app->name, changes);
+  auto op = ctx.platform.scale(app.name, changes);
   if (!op) return reply_platform_error(ex, op.error(), "app");
   accepted(ctx, ex, *op);
   nlohmann::json out = nlohmann::json::array();
@@ -123,17 +122,16 @@ std::optional<std::vector<std::string>> read_scope(const nlohmann::json& body, F
 }
 
 void restart(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  const auto scope = read_scope(*body, errors, ex.notes);
-  for (const auto& [key, value] : body->items()) {
+  const auto scope = read_scope(body, errors, ex.notes);
+  for (const auto& [key, value] : body.items()) {
     if (key != "scope") ex.notes.push_back("unknown field " + key);
   }
   if (!scope) return reply_field_errors(ex, errors);
-  auto op = ctx.platform.restart(app->name, *scope);
+  auto op = ctx.platform.restart(app.name, *scope);
   if (!op) return reply_platform_error(ex, op.error(), "app");
   // The real API answers 202 with an empty body: the npm client reads only Location.
   accepted(ctx, ex, *op);

@@ -56,12 +56,11 @@ std::string ref_from_source_url(const std::string& url) {
 }
 
 void create_deployment(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(*body, "", errors);
+  JsonObjectReader root(body, "", errors);
   const auto* fields = root.object("deployment", Presence::required);
   root.note_unknown(ex.notes);
   if (fields == nullptr) return reply_field_errors(ex, errors);
@@ -75,7 +74,7 @@ void create_deployment(ApiContext& ctx, Exchange& ex) {
     if (git_ref->empty()) errors.add("git_ref", "can't be blank when source_url names no ref");
   }
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto d = ctx.platform.deploy(app->name, *git_ref, *source_url);
+  auto d = ctx.platform.deploy(app.name, *git_ref, *source_url);
   if (!d) return reply_platform_error(ex, d.error(), "app");
   reply_json(ex, 201, {{"deployment", deployment_json(*d, ctx.base_url)}});
 }

@@ -17,12 +17,11 @@ namespace mepsim::fakes::scalingo {
 namespace {
 
 void run(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader reader(*body, "", errors);
+  JsonObjectReader reader(body, "", errors);
   const auto command = reader.string("command", Presence::required);
   const auto env = reader.string_map("env", Presence::optional);
   const auto size = reader.string("size", Presence::optional);
@@ -32,11 +31,11 @@ void run(ApiContext& ctx, Exchange& ex) {
   if (command && command->empty()) errors.add("command", "can't be blank");
   if (!errors.empty()) return reply_field_errors(ex, errors);
   auto started =
-      ctx.platform.run(app->name, *command, env ? *env : std::map<std::string, std::string>{},
+      ctx.platform.run(app.name, *command, env ? *env : std::map<std::string, std::string>{},
                        size.value_or("M"), detached.value_or(false));
   if (!started) return reply_platform_error(ex, started.error(), "app");
   const std::string attach = ctx.attach_url(started->id);
-  const std::string operation = ctx.operation_url(app->name, started->id);
+  const std::string operation = ctx.operation_url(app.name, started->id);
   ex.res.set_header("Location", operation);
   reply_json(ex, 200,
              {{"container", one_off_json(*started, attach)},

@@ -64,12 +64,11 @@ const nlohmann::json* link_fields(const nlohmann::json& body, FieldErrors& error
 }
 
 void create_link(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  const auto* fields = link_fields(*body, errors, ex.notes);
+  const auto* fields = link_fields(body, errors, ex.notes);
   if (fields == nullptr) return reply_field_errors(ex, errors);
   JsonObjectReader reader(*fields, "scm_repo_link", errors);
   const auto source = reader.string("source", Presence::required);
@@ -86,27 +85,26 @@ void create_link(ApiContext& ctx, Exchange& ex) {
   link.deploy_review_apps_enabled = settings.value("deploy_review_apps_enabled", false);
   link.delete_on_close_enabled = settings.value("delete_on_close_enabled", true);
   link.hours_before_delete_on_close = settings.value("hours_before_delete_on_close", 0);
-  auto created = ctx.platform.link_scm(app->name, link);
+  auto created = ctx.platform.link_scm(app.name, link);
   if (!created) return reply_platform_error(ex, created.error(), "app");
-  reply_json(ex, 201, {{"scm_repo_link", scm_link_json(*created, *app)}});
+  reply_json(ex, 201, {{"scm_repo_link", scm_link_json(*created, app)}});
 }
 
 void update_link(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  const auto* fields = link_fields(*body, errors, ex.notes);
+  const auto* fields = link_fields(body, errors, ex.notes);
   if (fields == nullptr) return reply_field_errors(ex, errors);
   JsonObjectReader reader(*fields, "scm_repo_link", errors);
   const auto changes = read_settings(reader);
   ignore_unmodelled(reader, ex.notes);
   reader.note_unknown(ex.notes);
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto updated = ctx.platform.update_scm_link(app->name, changes);
+  auto updated = ctx.platform.update_scm_link(app.name, changes);
   if (!updated) return reply_platform_error(ex, updated.error(), "scm_repo_link");
-  reply_json(ex, 200, {{"scm_repo_link", scm_link_json(*updated, *app)}});
+  reply_json(ex, 200, {{"scm_repo_link", scm_link_json(*updated, app)}});
 }
 
 void delete_link(ApiContext& ctx, Exchange& ex) {
@@ -118,17 +116,16 @@ void delete_link(ApiContext& ctx, Exchange& ex) {
 }
 
 void manual_deploy(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader reader(*body, "", errors);
+  JsonObjectReader reader(body, "", errors);
   const auto branch = reader.string("branch", Presence::required);
   reader.note_unknown(ex.notes);
   if (branch && branch->empty()) errors.add("branch", "can't be blank");
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto d = ctx.platform.manual_deploy(app->name, *branch);
+  auto d = ctx.platform.manual_deploy(app.name, *branch);
   if (!d) return reply_platform_error(ex, d.error(), "scm_repo_link");
   reply_json(ex, 200, {{"deployment", deployment_json(*d, ctx.base_url)}});
 }

@@ -39,29 +39,27 @@ std::optional<platform::VariableInput> read_input(const nlohmann::json& item,
 }
 
 void create_variable(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(*body, "", errors);
+  JsonObjectReader root(body, "", errors);
   const auto* fields = root.object("variable", Presence::required);
   root.note_unknown(ex.notes);
   std::optional<platform::VariableInput> input;
   if (fields != nullptr) input = read_input(*fields, "variable", errors, ex.notes);
   if (!errors.empty() || !input) return reply_field_errors(ex, errors);
-  auto created = ctx.platform.create_variable(app->name, *input);
+  auto created = ctx.platform.create_variable(app.name, *input);
   if (!created) return reply_platform_error(ex, created.error(), "app");
   reply_json(ex, 201, {{"variable", variable_json(*created)}});
 }
 
 void bulk_update(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(*body, "", errors);
+  JsonObjectReader root(body, "", errors);
   const auto* items = root.array("variables", Presence::required);
   root.note_unknown(ex.notes);
   std::vector<platform::VariableInput> inputs;
@@ -73,18 +71,17 @@ void bulk_update(ApiContext& ctx, Exchange& ex) {
     }
   }
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto updated = ctx.platform.bulk_update_variables(app->name, inputs);
+  auto updated = ctx.platform.bulk_update_variables(app.name, inputs);
   if (!updated) return reply_platform_error(ex, updated.error(), "app");
   reply_json(ex, 200, {{"variables", variables_json(*updated)}});
 }
 
 void update_variable(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(*body, "", errors);
+  JsonObjectReader root(body, "", errors);
   const auto* fields = root.object("variable", Presence::required);
   root.note_unknown(ex.notes);
   std::optional<std::string> value;
@@ -96,7 +93,7 @@ void update_variable(ApiContext& ctx, Exchange& ex) {
     reader.note_unknown(ex.notes);
   }
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto updated = ctx.platform.update_variable(app->name, ex.param(2), *value);
+  auto updated = ctx.platform.update_variable(app.name, ex.param(2), *value);
   if (!updated) return reply_platform_error(ex, updated.error(), "variable");
   reply_json(ex, 200, {{"variable", variable_json(*updated)}});
 }
@@ -110,12 +107,11 @@ void delete_variable(ApiContext& ctx, Exchange& ex) {
 }
 
 void bulk_delete(ApiContext& ctx, Exchange& ex) {
-  const auto body = read_body(ex);
-  if (!body) return;
-  const auto app = require_app(ctx, ex);
-  if (!app) return;
+  const auto request = read_app_request(ctx, ex);
+  if (!request) return;
+  const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(*body, "", errors);
+  JsonObjectReader root(body, "", errors);
   const auto* items = root.array("variable_ids", Presence::required);
   root.note_unknown(ex.notes);
   std::vector<std::string> ids;
@@ -130,7 +126,7 @@ void bulk_delete(ApiContext& ctx, Exchange& ex) {
     }
   }
   if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto deleted = ctx.platform.bulk_delete_variables(app->name, ids);
+  auto deleted = ctx.platform.bulk_delete_variables(app.name, ids);
   if (!deleted) return reply_platform_error(ex, deleted.error(), "variable");
   // 204 as the real API: the npm client's bulkDestroy then resolves to undefined.
   ex.res.status = 204;
