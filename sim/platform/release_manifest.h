@@ -11,6 +11,11 @@
 //   boot_s: 8                # time for a container to become healthy
 //   crash_on_boot: false     # crashed-error
 //   build_error: ""          # non-empty: build-error with this message
+//   session_format: 1        # a new format invalidates the sessions of older ones
+//   cache_namespace: v1      # a new namespace starts with a cold Redis cache
+//   faults:
+//     - route: /bo           # this share of the route's requests fail with a 500
+//       error_rate: 0.05
 
 #include <string>
 #include <vector>
@@ -24,13 +29,26 @@ struct Migration {
   bool fails = false;
 };
 
+// A planted fault: the app throws on this share of a route's requests (500 + Sentry).
+struct RouteFault {
+  std::string route;  // "/bo", "/api/signalements": the route's path pattern
+  double error_rate = 0;
+};
+
 struct ReleaseManifest {
   std::string version;
   std::vector<Migration> migrations;
   double boot_s = 8.0;
   bool crash_on_boot = false;
   std::string build_error;
+  int session_format = 1;
+  std::string cache_namespace = "v1";
+  std::vector<RouteFault> faults;
 };
+
+// The manifest as YAML that parse_release_manifest reads back to the same values: what a
+// web container is given (MEPSIM_RELEASE) of the commit it runs.
+std::string to_yaml(const ReleaseManifest& manifest);
 
 // Errors name the line and column in the manifest ("app.yaml:3:5: …"); unknown keys are
 // errors too, so that a typo in a planted fault cannot pass silently.

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/web/console.h"
 #include "sim/web/http_server.h"
 
 namespace {
@@ -40,7 +41,10 @@ Response handle(const Request& request, const std::string& version) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "console") {
+    return mepsim::web::run_console(std::vector<std::string>(argv + 2, argv + argc));
+  }
   std::uint16_t port = 0;
   const std::string port_text = env_or("PORT", "0");
   const auto [end, ec] =

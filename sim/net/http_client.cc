@@ -1,0 +1,1 @@
+#include "sim/net/http_client.h"

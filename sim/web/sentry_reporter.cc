@@ -1,0 +1,1 @@
+#include "sim/web/sentry_reporter.h"
