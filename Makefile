@@ -41,6 +41,7 @@ test-asan: deps
 bench: build
 	$(BUILD)/bench/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bench/router_vs_direct.sh $(BUILD) 5
+	bench/web_vs_peers.sh $(BUILD) 3 10
 
 format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Requests per second of one mepsim-web container, directly and through the router, in
-# the same run and alternating, so that both see the same machine. Prints each
+# Requests per second of a bare Beast server (the web container's HTTP layer with nothing
+# behind it), directly and through the router, in the same run and alternating, so that
+# both see the same machine: the router's own cost. Prints each
 # repetition, the medians and the routed/direct ratio.
 # Usage: bench/router_vs_direct.sh [BUILD_DIR (default build)] [REPETITIONS (default 3)]
 # Needs wrk (Debian package `wrk`) and a build with MEPSIM_BUILD_BENCH=ON.
@@ -9,7 +10,7 @@ set -euo pipefail
 build=${1:-build}
 repetitions=${2:-3}
 router_threads=${ROUTER_THREADS:-2}
-web=$build/sim/mepsim-web
+web=$build/bench/mepsim-hello-bench
 router=$build/bench/mepsim-router-bench
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 for program in "$web" "$router"; do
@@ -32,7 +33,7 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 
 web_port=$(free_port)
-PORT=$web_port APP_VERSION=bench "$web" >/dev/null &
+"$web" "$web_port" 2 >/dev/null &
 pids+=($!)
 router_port=$(free_port)
 "$router" "$router_port" "$router_threads" "127.0.0.1:$web_port" >/dev/null &
@@ -41,7 +42,7 @@ wait_for_port "$web_port"
 wait_for_port "$router_port"
 
 rate() {
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$1/_mepsim/health" | awk '/Requests\/sec/ {print $2}'
+  wrk -t2 -c64 -d5s "http://127.0.0.1:$1/" | awk '/Requests\/sec/ {print $2}'
 }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 

@@ -23,10 +23,11 @@ void say(fmt::format_string<Args...> format, Args&&... args) {
 }  // namespace
 
 CLI::App* add_up_command(CLI::App& app, UpOptions& options) {
-  auto* up =
-      app.add_subcommand("up",
-                         "Stand up the local topology (MariaDB, Redis…), write the env file, print "
-                         "'mepsim: ready' and run until SIGINT or SIGTERM");
+  auto* up = app.add_subcommand(
+      "up",
+      "Stand up the local topology (MariaDB, Redis, the apps behind their routers…), "
+      "write the env file, print "
+      "'mepsim: ready' and run until SIGINT or SIGTERM");
   up->add_option("--env-file", options.env_file,
                  "Where to write the KEY=value env file, once everything is ready")
       ->capture_default_str();
@@ -48,6 +49,8 @@ CLI::App* add_up_command(CLI::App& app, UpOptions& options) {
       ->capture_default_str();
   up->add_option("--profile", options.topology.profile_path,
                  "Platform profile YAML (default: the built-in scenarios/profiles/histologe.yaml)");
+  up->add_option("--web-binary", options.topology.web_binary,
+                 "The web container's program (default: mepsim-web next to mepsim)");
   return up;
 }
 

@@ -1,26 +1,45 @@
 #include "harness/topology/topology.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include "fakes/scalingo/scalingo_api.h"
 #include "harness/profile/default_profile.h"
+#include "harness/topology/app_database.h"
+#include "harness/topology/app_routers.h"
 #include "harness/topology/platform_clock_driver.h"
+#include "harness/topology/web_binary.h"
 #include "sim/datastore/mariadb_server.h"
 #include "sim/datastore/mysql_connection.h"
 #include "sim/datastore/redis_connection.h"
 #include "sim/datastore/redis_server.h"
-#include "sim/platform/container_runtime.h"
 #include "sim/platform/platform.h"
+#include "sim/platform/process_container_runtime.h"
 #include "sim/platform/source_provider.h"
+#include "sim/process/child_process.h"
 
 namespace mepsim {
 namespace {
 
 constexpr auto kAttachTimeout = std::chrono::seconds(5);
+// How often the readiness wait asks the containers that do not answer yet.
+constexpr auto kServingPoll = std::chrono::milliseconds(50);
+// Enough of a crashed container's log to say why.
+constexpr std::size_t kLogTailLines = 20;
+
+// APP_URL_HISTOLOGE_STAGING for histologe-staging.
+std::string app_url_key(const std::string& app) {
+  std::string key = "APP_URL_";
+  for (const char c : app) {
+    key += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return key;
+}
 
 Result<void> check_mysql(const MysqlUrl& url) {
   auto connection = MysqlConnection::open(url, kAttachTimeout);
@@ -40,7 +59,8 @@ Result<void> check_redis(const RedisUrl& url) {
 
 }  // namespace
 
-Topology::Topology(Clock& clock, EventLog& log) : clock_(clock), log_(log) {}
+Topology::Topology(Clock& clock, EventLog& log)
+    : clock_(clock), log_(log), source_(std::make_unique<platform::MapSourceProvider>()) {}
 
 Topology::~Topology() {
   stop();
@@ -52,11 +72,25 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   // Bad input is refused before any server starts.
   auto profile = topology->load_profile(options);
   if (!profile) return profile.error();
+  auto web_binary = find_web_binary(options.web_binary);
+  if (!web_binary) return web_binary.error();
   if (auto mysql = topology->start_mysql(options, rng); !mysql) return mysql.error();
   if (auto redis = topology->start_redis(options, rng); !redis) return redis.error();
+  if (auto given = topology->give_apps_their_datastores(profile.value()); !given) {
+    return given.error();
+  }
+  Rng fixtures_rng = rng.fork("fixtures");
+  topology->fixture_password_ = draw_fixture_password(fixtures_rng);
+  if (auto web = topology->start_web_runtime(web_binary.value()); !web) return web.error();
+  if (auto prepared = topology->prepare_databases(profile.value()); !prepared) {
+    return prepared.error();
+  }
   if (auto platform = topology->start_platform(options, std::move(profile.value()), rng);
       !platform) {
     return platform.error();
+  }
+  if (auto serving = topology->wait_until_serving(options.serving_timeout); !serving) {
+    return serving.error();
   }
   if (auto api = topology->start_scalingo_api(rng); !api) return api.error();
   return topology;
@@ -114,6 +148,15 @@ EnvEntries Topology::env() const {
     entries.push_back({"SCALINGO_API_TOKEN", scalingo_->api_token()});
     entries.push_back({"SCALINGO_REGION", platform_->profile().region});
   }
+  if (routers_ && platform_) {
+    for (const auto& app : platform_->profile().apps) {
+      if (auto route = routers_->route(app.name)) {
+        entries.push_back({app_url_key(app.name), fmt::format("http://127.0.0.1:{}", route->port)});
+      }
+    }
+  }
+  // The fixture users' password: for logging in, never an app variable.
+  if (!fixture_password_.empty()) entries.push_back({"MEPSIM_FIXTURE_PASSWORD", fixture_password_});
   return entries;
 }
 
@@ -136,6 +179,18 @@ std::vector<Endpoint> Topology::endpoints() const {
   if (scalingo_) {
     out.push_back({"scalingo", scalingo_->base_url(),
                    fmt::format("Scalingo API fake, {} apps", platform_->apps().size())});
+  }
+  if (routers_ && platform_) {
+    for (const auto& app : platform_->profile().apps) {
+      if (auto route = routers_->route(app.name)) {
+        out.push_back({"router", fmt::format("http://127.0.0.1:{}", route->port),
+                       fmt::format("{}, {} web container{}", app.name, route->backends,
+                                   route->backends == 1 ? "" : "s")});
+      }
+    }
+  }
+  if (run_dir_) {
+    out.push_back({"logs", run_dir_->path().string(), "containers and console, removed at stop"});
   }
   return out;
 }
@@ -177,20 +232,85 @@ Result<void> Topology::give_apps_their_datastores(platform::PlatformProfile& pro
   return {};
 }
 
+// Web containers are mepsim-web processes, behind one router per app; worker and clock
+// stay model containers. Their logs go to a folder of the run, removed at stop.
+Result<void> Topology::start_web_runtime(const std::filesystem::path& web_binary) {
+  auto folder = ScratchDir::create("mepsim-run");
+  if (!folder) return folder.error();
+  run_dir_.emplace(std::move(folder.value()));
+  platform::ProcessRuntimeOptions options;
+  options.web_binary = web_binary;
+  options.log_dir = run_dir_->path();
+  processes_ = std::make_unique<platform::ProcessContainerRuntime>(std::move(options));
+  routers_ = std::make_unique<AppRouters>(*processes_, log_, clock_);
+  return {};
+}
+
+// Each app's database gets the schema of its initial release and the fixtures, before
+// its first container asks for them.
+Result<void> Topology::prepare_databases(const platform::PlatformProfile& profile) {
+  for (const auto& app : profile.apps) {
+    auto text = source_->manifest_at(app.name, app.initial_ref);
+    if (!text) return text.error().context("initial release of " + app.name);
+    auto release = platform::parse_release_manifest(text.value(), app.initial_ref + ":app.yaml");
+    if (!release) return release.error().context("initial release of " + app.name);
+    auto prepared = prepare_app_database(*processes_, app, release.value(), fixture_password_);
+    if (!prepared) return prepared.error();
+    publish("database.prepared", {{"app", app.name}, {"version", release->version}});
+  }
+  return {};
+}
+
 Result<void> Topology::start_platform(const TopologyOptions& options,
                                       platform::PlatformProfile profile, Rng& rng) {
-  if (auto given = give_apps_their_datastores(profile); !given) return given.error();
+  // Every app of the profile has its URL, even one without web containers (503 there).
+  for (const auto& app : profile.apps) {
+    if (auto opened = routers_->open(app.name); !opened) return opened.error();
+  }
   platform_real_clock_ = std::make_unique<RealClock>(options.time_scale);
   platform_clock_ = std::make_unique<VirtualClock>(platform_real_clock_->now());
-  source_ = std::make_unique<platform::MapSourceProvider>();
-  runtime_ = std::make_unique<platform::ModelContainerRuntime>();
   platform_ = std::make_unique<platform::Platform>(*platform_clock_, rng.fork("platform"), log_,
-                                                   std::move(profile), *source_, *runtime_);
+                                                   std::move(profile), *source_, *routers_);
   if (auto booted = platform_->boot(); !booted)
     return booted.error().context("booting the platform");
   driver_ =
       std::make_unique<PlatformClockDriver>(*platform_, *platform_real_clock_, options.time_scale);
   return {};
+}
+
+// The initial containers were started at boot, with no boot time to wait: asking each
+// one until it answers (real time; a release's boot_s is virtual) is what puts it behind
+// its router. A container that exits meanwhile fails the start, quoting its log.
+Result<void> Topology::wait_until_serving(Duration timeout) {
+  const Instant deadline = clock_.now() + timeout;
+  while (true) {
+    std::vector<std::string> waiting;
+    for (const auto& app : platform_->apps()) {
+      auto containers = platform_->containers(app.name);
+      if (!containers) return containers.error();
+      for (const auto& c : containers.value()) {
+        const std::string& handle = c.runtime_id;
+        if (processes_->port_of(handle) == 0 || routers_->is_backend(handle)) continue;
+        if (routers_->healthy(handle)) continue;
+        const std::string name = app.name + " " + c.label;
+        if (!routers_->booting(handle)) {
+          return make_error(ErrorCode::internal,
+                            fmt::format("web container {} exited at boot:\n{}", name,
+                                        tail_of_file(processes_->log_of(handle), kLogTailLines)));
+        }
+        waiting.push_back(name);
+      }
+    }
+    if (waiting.empty()) return {};
+    if (clock_.now() >= deadline) {
+      return make_error(
+          ErrorCode::timeout,
+          fmt::format("web containers not answering /_mepsim/health after {} s: {}",
+                      std::chrono::duration_cast<std::chrono::seconds>(timeout).count(),
+                      fmt::join(waiting, ", ")));
+    }
+    clock_.sleep(kServingPoll);
+  }
 }
 
 Result<void> Topology::start_scalingo_api(Rng& rng) {
@@ -208,7 +328,13 @@ void Topology::stop() {
   scalingo_.reset();
   if (driver_) driver_->stop();
   driver_.reset();
+  // The platform stops its containers as it goes: each is drained off its router, then
+  // stopped (SIGTERM with grace) by the routers, which close here and wait for that.
   platform_.reset();
+  if (routers_) routers_->close();
+  routers_.reset();
+  processes_.reset();
+  run_dir_.reset();
   if (redis_) {
     const auto exit = redis_->stop();
     publish("redis.stopped", {{"exit_code", std::to_string(exit.code)}});

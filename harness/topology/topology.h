@@ -1,7 +1,9 @@
 #pragma once
-// What `mepsim up` stands up: for now the datastores, launched or attached. Later parts of
-// the topology (platform, router, fakes) join here, each adding its env-file keys.
+// What `mepsim up` stands up: the datastores (launched or attached), each app's database
+// migrated and loaded with fixtures, the platform with real web containers behind one
+// router per app, and the Scalingo API fake. Each part adds its env-file keys.
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +15,7 @@
 #include "sim/core/result.h"
 #include "sim/core/rng.h"
 #include "sim/datastore/datastore_url.h"
+#include "sim/datastore/scratch_dir.h"
 #include "sim/platform/platform_profile.h"
 
 namespace mepsim {
@@ -20,13 +23,14 @@ namespace mepsim {
 class MariadbServer;
 class RedisServer;
 class PlatformClockDriver;
+class AppRouters;
 namespace fakes::scalingo {
 class ScalingoApi;
 }  // namespace fakes::scalingo
 namespace platform {
 class Platform;
 class MapSourceProvider;
-class ModelContainerRuntime;
+class ProcessContainerRuntime;
 }  // namespace platform
 
 struct TopologyOptions {
@@ -37,10 +41,13 @@ struct TopologyOptions {
   // The platform's clock runs this many times faster than real time.
   double time_scale = 1.0;
   std::optional<std::string> profile_path;  // default: the built-in histologe profile
+  std::optional<std::string> web_binary;    // default: mepsim-web next to mepsim
+  // Real time for every app's web containers to answer before `ready`.
+  Duration serving_timeout = std::chrono::seconds(60);
 };
 
 struct Endpoint {
-  std::string name;         // "mysql", "redis"
+  std::string name;         // "mysql", "redis", "router"…
   std::string url_display;  // secrets redacted
   std::string origin;       // "started MariaDB, pid 123" or "attached"
 };
@@ -64,8 +71,11 @@ class Topology {
   Result<void> start_redis(const TopologyOptions& options, Rng& rng);
   Result<platform::PlatformProfile> load_profile(const TopologyOptions& options) const;
   Result<void> give_apps_their_datastores(platform::PlatformProfile& profile);
+  Result<void> start_web_runtime(const std::filesystem::path& web_binary);
+  Result<void> prepare_databases(const platform::PlatformProfile& profile);
   Result<void> start_platform(const TopologyOptions& options, platform::PlatformProfile profile,
                               Rng& rng);
+  Result<void> wait_until_serving(Duration timeout);
   Result<void> start_scalingo_api(Rng& rng);
   void publish(std::string name, std::vector<Field> fields);
 
@@ -76,10 +86,14 @@ class Topology {
   std::unique_ptr<MariadbServer> mariadb_;
   std::unique_ptr<RedisServer> redis_;
 
+  std::string fixture_password_;
+  std::optional<ScratchDir> run_dir_;  // container and console logs
+  std::unique_ptr<platform::ProcessContainerRuntime> processes_;
+  std::unique_ptr<AppRouters> routers_;  // the platform's runtime: processes_ behind routers
+
   std::unique_ptr<RealClock> platform_real_clock_;  // scaled
   std::unique_ptr<VirtualClock> platform_clock_;
   std::unique_ptr<platform::MapSourceProvider> source_;
-  std::unique_ptr<platform::ModelContainerRuntime> runtime_;
   std::unique_ptr<platform::Platform> platform_;
   std::unique_ptr<PlatformClockDriver> driver_;
   std::unique_ptr<fakes::scalingo::ScalingoApi> scalingo_;

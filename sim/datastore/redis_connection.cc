@@ -88,6 +88,39 @@ Result<std::string> RedisConnection::command(const std::vector<std::string>& arg
   return run(views);
 }
 
+Result<std::vector<Result<std::string>>> RedisConnection::pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
+                               lengths.data()) != REDIS_OK) {
+      return make_error(ErrorCode::unavailable,
+                        fmt::format("{}: {}", url_.redacted(), context_->errstr));
+    }
+  }
+  std::vector<Result<std::string>> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
+      return make_error(ErrorCode::unavailable,
+                        fmt::format("{}: {}", url_.redacted(), context_->errstr));
+    }
+    Reply reply(static_cast<redisReply*>(raw));
+    replies.push_back(reply_text(reply.get()));
+  }
+  return replies;
+}
+
+bool RedisConnection::usable() const {
+  return context_ && context_->err == 0;
+}
+
 Result<std::string> RedisConnection::run(std::span<const std::string_view> args) {
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;

@@ -30,6 +30,13 @@ class RedisConnection {
   // a not_found error; a Redis error reply a conflict error carrying its message.
   Result<std::string> command(std::initializer_list<std::string_view> args);
   Result<std::string> command(const std::vector<std::string>& args);
+  // Several commands in one round trip (what a request on the measured data plane sends):
+  // one Result per command, as `command` would give it. The whole pipeline fails
+  // (`unavailable`) when the connection breaks; it is then unusable, as after `command`.
+  Result<std::vector<Result<std::string>>> pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+  // False once an I/O error broke the connection: the caller opens a new one.
+  bool usable() const;
 
  private:
   Result<std::string> run(std::span<const std::string_view> args);

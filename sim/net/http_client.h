@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,7 +41,11 @@ struct HttpReply {
 // refused (`capacity`).
 Result<HttpReply> http_exchange(const HttpExchange& exchange);
 
-// application/x-www-form-urlencoded and query-string escaping.
+// application/x-www-form-urlencoded and query-string escaping: RFC 3986 unreserved
+// characters stay, a space becomes '+', every other byte %XX.
 std::string url_encode(std::string_view text);
+
+// The reverse ('+' is a space); a '%' not followed by two hex digits is invalid_input.
+Result<std::string> url_decode(std::string_view text);
 
 }  // namespace mepsim

@@ -2,10 +2,24 @@
 
 namespace mepsim::platform {
 
+bool ContainerRuntime::booting(const std::string&) {
+  return false;
+}
+
+bool ContainerRuntime::runs_tasks() const {
+  return false;
+}
+
+Result<TaskOutcome> ContainerRuntime::run_task(const ContainerSpec& spec, std::vector<std::string>,
+                                               Duration) {
+  return make_error(ErrorCode::internal, "this container runtime runs no tasks (" + spec.app_name +
+                                             " " + spec.label + ")");
+}
+
 Result<std::string> ModelContainerRuntime::start(const ContainerSpec& spec) {
   std::lock_guard lock(mutex_);
   const std::string handle = "model-" + std::to_string(next_++);
-  healthy_by_handle_[handle] = !spec.crash_on_boot;
+  healthy_by_handle_[handle] = !spec.release.crash_on_boot;
   return handle;
 }
 

@@ -7,18 +7,29 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "sim/core/clock.h"
 #include "sim/core/result.h"
+#include "sim/platform/release_manifest.h"
 
 namespace mepsim::platform {
 
 struct ContainerSpec {
   std::string app_name;
-  std::string label;  // "web-1"
+  std::string label;  // "web-1", "postdeploy-1"
   std::string type;   // "web"
   std::string version;
-  bool crash_on_boot = false;
+  // The code the container runs: a process gets it as MEPSIM_RELEASE (its faults, session
+  // format and cache namespace are the app's behaviour, not the platform's).
+  ReleaseManifest release;
   std::map<std::string, std::string> env;
+};
+
+// How a one-shot task (the postdeploy hook, a console command) ended.
+struct TaskOutcome {
+  int exit_code = 0;
+  std::string output;  // the last lines of what it printed, each behind "  | "
 };
 
 class ContainerRuntime {
@@ -28,7 +39,19 @@ class ContainerRuntime {
   virtual Result<std::string> start(const ContainerSpec& spec) = 0;
   // Healthy once booted and serving; asked by the platform at the end of the boot time.
   virtual bool healthy(const std::string& handle) = 0;
+  // Neither healthy nor crashed yet: a real process may need longer than the boot time
+  // of a sped-up clock. The platform asks again until its start timeout. A model
+  // container is never still booting.
+  virtual bool booting(const std::string& handle);
   virtual void stop(const std::string& handle) = 0;
+
+  // Whether run_task runs real commands. When it does not, the platform models the
+  // postdeploy hook itself from the manifest.
+  virtual bool runs_tasks() const;
+  // Runs `args` to its end (at most `timeout`) in a one-shot container made from `spec`.
+  // An error when it could not run or did not finish; a non-zero exit is an outcome.
+  virtual Result<TaskOutcome> run_task(const ContainerSpec& spec, std::vector<std::string> args,
+                                       Duration timeout);
 };
 
 // Containers as model objects: healthy unless the release crashes on boot. Thread-safe.

@@ -214,8 +214,7 @@ Result<Container> Platform::start_container(AppState& app, const std::string& ty
   c.env = env_of(app);
   c.env["CONTAINER"] = c.label;
   c.env["APP_VERSION"] = release.version;
-  auto handle =
-      runtime_.start({app.app.name, c.label, type, release.version, manifest.crash_on_boot, c.env});
+  auto handle = runtime_.start({app.app.name, c.label, type, release.version, manifest, c.env});
   if (!handle) return handle.error();
   c.runtime_id = handle.value();
   app.containers.push_back(c);

@@ -39,6 +39,12 @@ inline constexpr std::size_t kEventsPerAppMax = 10'000;
 inline constexpr std::size_t kDeploymentsPerAppMax = 1'000;
 inline constexpr std::size_t kOneOffsMax = 10'000;
 inline constexpr int kContainersPerTypeMax = 50;
+// Real processes may need longer than a sped-up boot time: containers still booting are
+// looked at again this often (virtual time) until the start timeout.
+inline constexpr Duration kBootRecheck = std::chrono::seconds(1);
+// The postdeploy hook as a real process runs under the platform's lock: at most this long
+// (real time), past which it is a hook-error.
+inline constexpr Duration kHookTimeout = std::chrono::seconds(30);
 
 struct Page {
   int page = 1;
@@ -134,6 +140,12 @@ class Platform {
  private:
   struct AppState;
   struct DeployPlan;
+  // Where booting containers stand: all healthy unless some are still booting or one
+  // (`crashed`, its label) crashed.
+  struct BootCheck {
+    bool booting = false;
+    std::string crashed;
+  };
 
   AppState* find(const std::string& name_or_id);
   const AppState* find(const std::string& name_or_id) const;
@@ -156,6 +168,17 @@ class Platform {
 
   void start_next_deployment(AppState& app);
   void deployment_step(const std::string& app_id, const std::string& deployment_id);
+  bool run_hook(AppState& app, Deployment& d);
+  bool run_hook_task(AppState& app, Deployment& d);
+  void boot_step(AppState& app, Deployment& d);
+  BootCheck check_boot(AppState& app, const std::vector<std::string>& container_ids);
+  // How long until the next look at containers still booting; zero once timed out.
+  Duration recheck_delay(Instant boot_started_at) const;
+  void finish_restart(const std::string& app_id, const std::string& op_id,
+                      const std::vector<std::string>& old, const std::vector<std::string>& fresh,
+                      Instant started_at);
+  void finish_scale(const std::string& app_id, const std::string& op_id,
+                    const std::vector<std::string>& fresh, Instant started_at);
   void set_status(AppState& app, Deployment& d, DeploymentStatus status, const std::string& line);
   void finish_deployment(AppState& app, Deployment& d, DeploymentStatus status,
                          const std::string& error);

@@ -109,16 +109,7 @@ void Platform::deployment_step(const std::string& app_id, const std::string& dep
       return next(DeployPhase::hook, jittered(hook_s), "deployment.hook");
     }
     case DeployPhase::hook: {
-      for (const auto& m : app->building_manifest.migrations) {
-        if (app->applied_migrations.contains(m.name)) continue;
-        if (m.fails) {
-          d->output += fmt::format("       [error] Migration {} failed\n", m.name);
-          return finish_deployment(*app, *d, DeploymentStatus::hook_error,
-                                   "postdeploy hook failed: migration " + m.name);
-        }
-        app->applied_migrations.insert(m.name);
-        d->output += fmt::format("       [notice] Migrated {}\n", m.name);
-      }
+      if (!run_hook(*app, *d)) return;
       d->output += "-----> Starting the new containers\n";
       if (app->app.status == AppStatus::new_app) app->app.status = AppStatus::booting;
       for (const auto& type : app->app.formation) {
@@ -132,38 +123,117 @@ void Platform::deployment_step(const std::string& app_id, const std::string& dep
         }
       }
       // Containers not healthy within the start timeout make a timeout-error.
+      app->boot_started_at = clock_.now();
       app->boot_drawn = jittered(app->building_manifest.boot_s);
       return next(DeployPhase::boot, std::min(app->boot_drawn, start_timeout()), "deployment.boot");
     }
-    case DeployPhase::boot: {
-      if (app->boot_drawn > start_timeout()) {
-        stop_containers(*app, app->booting_container_ids);
-        return finish_deployment(
-            *app, *d, DeploymentStatus::timeout_error,
-            fmt::format("containers not started within {} s", profile_.durations.start_timeout_s));
+    case DeployPhase::boot:
+      return boot_step(*app, *d);
+  }
+}
+
+// The postdeploy hook: the release's migrations. Run for real (`mepsim-web console`, real
+// time, bounded) when the runtime runs processes; else modelled from the manifest. False
+// when it failed: the deployment is then finished, as a hook-error.
+bool Platform::run_hook(AppState& app, Deployment& d) {
+  if (runtime_.runs_tasks()) return run_hook_task(app, d);
+  for (const auto& m : app.building_manifest.migrations) {
+    if (app.applied_migrations.contains(m.name)) continue;
+    if (m.fails) {
+      d.output += fmt::format("       [error] Migration {} failed\n", m.name);
+      finish_deployment(app, d, DeploymentStatus::hook_error,
+                        "postdeploy hook failed: migration " + m.name);
+      return false;
+    }
+    app.applied_migrations.insert(m.name);
+    d.output += fmt::format("       [notice] Migrated {}\n", m.name);
+  }
+  return true;
+}
+
+bool Platform::run_hook_task(AppState& app, Deployment& d) {
+  ContainerSpec spec{app.app.name, "postdeploy-1",        "postdeploy",
+                     d.version,    app.building_manifest, env_of(app)};
+  spec.env["CONTAINER"] = spec.label;
+  spec.env["APP_VERSION"] = d.version;
+  auto outcome = runtime_.run_task(
+      spec, {"console", "doctrine:migrations:migrate", "--no-interaction"}, kHookTimeout);
+  if (!outcome) {
+    d.output += outcome.error().message + "\n";
+    finish_deployment(app, d, DeploymentStatus::hook_error,
+                      "postdeploy hook failed: " +
+                          outcome.error().message.substr(0, outcome.error().message.find('\n')));
+    return false;
+  }
+  d.output += outcome->output;
+  if (outcome->exit_code != 0) {
+    finish_deployment(app, d, DeploymentStatus::hook_error,
+                      fmt::format("postdeploy hook failed: exit code {}", outcome->exit_code));
+    return false;
+  }
+  // The console records what it applied in the app's database; the model follows, so
+  // that a one-off `doctrine:migrations:migrate` finds nothing left to do.
+  for (const auto& m : app.building_manifest.migrations) app.applied_migrations.insert(m.name);
+  return true;
+}
+
+Platform::BootCheck Platform::check_boot(AppState& app, const std::vector<std::string>& ids) {
+  BootCheck check;
+  for (const auto& id : ids) {
+    for (const auto& c : app.containers) {
+      if (c.id != id || runtime_.healthy(c.runtime_id)) continue;
+      if (runtime_.booting(c.runtime_id)) {
+        check.booting = true;
+        continue;
       }
-      for (const auto& id : app->booting_container_ids) {
-        for (const auto& c : app->containers) {
-          if (c.id == id && !runtime_.healthy(c.runtime_id)) {
-            d->output += fmt::format("       [error] container {} crashed at boot\n", c.label);
-            stop_containers(*app, app->booting_container_ids);
-            return finish_deployment(*app, *d, DeploymentStatus::crashed_error,
-                                     "container " + c.label + " crashed at boot");
-          }
-        }
-      }
-      // Healthy: traffic switches to the new release, then the old containers stop.
-      std::vector<std::string> old;
-      for (const auto& c : app->containers) {
-        if (c.deployment_id != d->id) old.push_back(c.id);
-      }
-      app->serving_deployment_id = d->id;
-      app->serving_manifest = app->building_manifest;
-      publish("router.switched", {{"app", app->app.name}, {"version", d->version}});
-      stop_containers(*app, old);
-      return finish_deployment(*app, *d, DeploymentStatus::success, "");
+      check.crashed = c.label;
+      return check;
     }
   }
+  return check;
+}
+
+Duration Platform::recheck_delay(Instant boot_started_at) const {
+  const Duration waited = clock_.now() - boot_started_at;
+  if (waited >= start_timeout()) return Duration::zero();
+  return std::min<Duration>(kBootRecheck, start_timeout() - waited);
+}
+
+void Platform::boot_step(AppState& app, Deployment& d) {
+  if (app.boot_drawn > start_timeout()) {
+    stop_containers(app, app.booting_container_ids);
+    return finish_deployment(
+        app, d, DeploymentStatus::timeout_error,
+        fmt::format("containers not started within {} s", profile_.durations.start_timeout_s));
+  }
+  const BootCheck check = check_boot(app, app.booting_container_ids);
+  if (!check.crashed.empty()) {
+    d.output += fmt::format("       [error] container {} crashed at boot\n", check.crashed);
+    stop_containers(app, app.booting_container_ids);
+    return finish_deployment(app, d, DeploymentStatus::crashed_error,
+                             "container " + check.crashed + " crashed at boot");
+  }
+  if (check.booting) {
+    if (const Duration delay = recheck_delay(app.boot_started_at); delay > Duration::zero()) {
+      schedule(delay, "deployment.boot",
+               [this, app_id = app.app.id, id = d.id] { deployment_step(app_id, id); });
+      return;
+    }
+    stop_containers(app, app.booting_container_ids);
+    return finish_deployment(
+        app, d, DeploymentStatus::timeout_error,
+        fmt::format("containers not started within {} s", profile_.durations.start_timeout_s));
+  }
+  // Healthy: traffic switches to the new release, then the old containers stop.
+  std::vector<std::string> old;
+  for (const auto& c : app.containers) {
+    if (c.deployment_id != d.id) old.push_back(c.id);
+  }
+  app.serving_deployment_id = d.id;
+  app.serving_manifest = app.building_manifest;
+  publish("router.switched", {{"app", app.app.name}, {"version", d.version}});
+  stop_containers(app, old);
+  finish_deployment(app, d, DeploymentStatus::success, "");
 }
 
 void Platform::finish_deployment(AppState& app, Deployment& d, DeploymentStatus status,

@@ -79,26 +79,47 @@ Result<Operation> Platform::restart(const std::string& name,
     if (replacement) fresh.push_back(replacement->id);
   }
   const std::string op_id = op.id, app_id = app.app.id;
-  schedule(
-      jittered(app.serving_manifest.boot_s), "restart.boot", [this, app_id, op_id, old, fresh] {
-        AppState* a = find(app_id);
-        if (a == nullptr) return;
-        Operation& o = a->operations[op_id];
-        const bool healthy = std::all_of(fresh.begin(), fresh.end(), [&](const std::string& id) {
-          return std::any_of(a->containers.begin(), a->containers.end(), [&](const Container& c) {
-            return c.id == id && runtime_.healthy(c.runtime_id);
-          });
-        });
-        stop_containers(*a, healthy ? old : fresh);
-        o.status = healthy ? OperationStatus::done : OperationStatus::error;
-        o.error = healthy ? "" : "a restarted container crashed at boot";
-        o.finished_at = clock_.now();
-        a->app.status = healthy ? AppStatus::running : AppStatus::crashed;
-        publish("operation.finished",
-                {{"app", a->app.name}, {"type", "restart"}, {"status", to_string(o.status)}});
-      });
+  const Instant started_at = clock_.now();
+  schedule(jittered(app.serving_manifest.boot_s), "restart.boot",
+           [this, app_id, op_id, old, fresh, started_at] {
+             finish_restart(app_id, op_id, old, fresh, started_at);
+           });
   changed_.notify_all();
   return op;
+}
+
+// The end of a restart's boot time: healthy replacements take over and the old
+// containers stop; a crash keeps the old ones. Replacements still booting (real
+// processes) are looked at again until the start timeout.
+void Platform::finish_restart(const std::string& app_id, const std::string& op_id,
+                              const std::vector<std::string>& old,
+                              const std::vector<std::string>& fresh, Instant started_at) {
+  AppState* a = find(app_id);
+  if (a == nullptr) return;
+  const bool all_there = std::all_of(fresh.begin(), fresh.end(), [&](const std::string& id) {
+    return std::any_of(a->containers.begin(), a->containers.end(),
+                       [&](const Container& c) { return c.id == id; });
+  });
+  const BootCheck check = all_there ? check_boot(*a, fresh) : BootCheck{false, "?"};
+  if (check.crashed.empty() && check.booting) {
+    if (const Duration delay = recheck_delay(started_at); delay > Duration::zero()) {
+      schedule(delay, "restart.boot", [this, app_id, op_id, old, fresh, started_at] {
+        finish_restart(app_id, op_id, old, fresh, started_at);
+      });
+      return;
+    }
+  }
+  const bool healthy = check.crashed.empty() && !check.booting;
+  Operation& o = a->operations[op_id];
+  stop_containers(*a, healthy ? old : fresh);
+  o.status = healthy ? OperationStatus::done : OperationStatus::error;
+  o.error = healthy         ? ""
+            : check.booting ? "a restarted container did not start in time"
+                            : "a restarted container crashed at boot";
+  o.finished_at = clock_.now();
+  a->app.status = healthy ? AppStatus::running : AppStatus::crashed;
+  publish("operation.finished",
+          {{"app", a->app.name}, {"type", "restart"}, {"status", to_string(o.status)}});
 }
 
 Result<Operation> Platform::scale(const std::string& name,
@@ -128,6 +149,7 @@ Result<Operation> Platform::scale(const std::string& name,
   Operation op{
       new_id("operation"), app.app.name, clock_.now(), {}, OperationStatus::running, "scale", ""};
   const Deployment* release = app.deployment(app.serving_deployment_id);
+  std::vector<std::string> fresh;
   for (const auto& change : changes) {
     for (auto& type : app.app.formation) {
       if (type.name != change.name) continue;
@@ -142,7 +164,8 @@ Result<Operation> Platform::scale(const std::string& name,
         const Deployment* booting =
             app.phase == DeployPhase::boot ? app.deployment(app.active_deployment_id) : nullptr;
         for (int i = type.amount + 1; i <= change.amount; ++i) {
-          (void)start_container(app, type.name, i, *release, app.serving_manifest);
+          auto added = start_container(app, type.name, i, *release, app.serving_manifest);
+          if (added) fresh.push_back(added->id);
           // A release booting right now gets the new amount too, or the switch to it
           // would stop the extra containers and leave the formation short.
           if (booting != nullptr) {
@@ -159,17 +182,34 @@ Result<Operation> Platform::scale(const std::string& name,
   app.app.status = AppStatus::scaling;
   record_event(app, "scale", {{"previous_containers", previous}, {"containers", next}});
   const std::string op_id = op.id, app_id = app.app.id;
-  schedule(jittered(app.serving_manifest.boot_s), "scale.boot", [this, app_id, op_id] {
-    AppState* a = find(app_id);
-    if (a == nullptr) return;
-    Operation& o = a->operations[op_id];
-    o.status = OperationStatus::done;
-    o.finished_at = clock_.now();
-    a->app.status = AppStatus::running;
-    publish("operation.finished", {{"app", a->app.name}, {"type", "scale"}, {"status", "done"}});
-  });
+  const Instant started_at = clock_.now();
+  schedule(
+      jittered(app.serving_manifest.boot_s), "scale.boot",
+      [this, app_id, op_id, fresh, started_at] { finish_scale(app_id, op_id, fresh, started_at); });
   changed_.notify_all();
   return op;
+}
+
+// The end of a scale's boot time. Asking the new containers whether they are healthy is
+// what lets them receive traffic; those still booting (real processes) are asked again
+// until the start timeout.
+void Platform::finish_scale(const std::string& app_id, const std::string& op_id,
+                            const std::vector<std::string>& fresh, Instant started_at) {
+  AppState* a = find(app_id);
+  if (a == nullptr) return;
+  if (check_boot(*a, fresh).booting) {
+    if (const Duration delay = recheck_delay(started_at); delay > Duration::zero()) {
+      schedule(delay, "scale.boot", [this, app_id, op_id, fresh, started_at] {
+        finish_scale(app_id, op_id, fresh, started_at);
+      });
+      return;
+    }
+  }
+  Operation& o = a->operations[op_id];
+  o.status = OperationStatus::done;
+  o.finished_at = clock_.now();
+  a->app.status = AppStatus::running;
+  publish("operation.finished", {{"app", a->app.name}, {"type", "scale"}, {"status", "done"}});
 }
 
 Result<OneOff> Platform::run(const std::string& name, const std::string& command,

@@ -34,6 +34,7 @@ struct Platform::AppState {
   ReleaseManifest building_manifest;
   std::vector<std::string> booting_container_ids;
   Duration boot_drawn{};  // this deployment's boot time, drawn once from the manifest's
+  Instant boot_started_at{};
 
   Deployment* deployment(const std::string& id) {
     for (auto& d : deployments) {

@@ -11,8 +11,7 @@ namespace {
 bool is_cache_namespace(const std::string& name) {
   if (name.empty() || name.size() > 32) return false;
   return std::all_of(name.begin(), name.end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '.' ||
-           ch == '-';
+    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '.' || ch == '-';
   });
 }
 
@@ -65,55 +64,54 @@ Result<ReleaseManifest> parse_release_manifest(const std::string& yaml_text,
   auto root = reader.load(yaml_text);
   if (!root) return root.error();
   ReleaseManifest manifest;
-  auto read =
-      reader.read_map(root.value(), "the release manifest",
-                      {{"version", reader.into(manifest.version, "version")},
-                       {"migrations",
-                        [&](const YAML::Node& value) -> Result<void> {
-                          auto m = parse_migrations(reader, value);
-                          if (!m) return m.error();
-                          manifest.migrations = std::move(m.value());
-                          return {};
-                        }},
-                       {"boot_s",
-                        [&](const YAML::Node& value) -> Result<void> {
-                          auto b = reader.read<double>(value, "boot_s");
-                          if (!b) return b.error();
-                          if (b.value() < 0) return reader.error_at(value, "'boot_s' must be >= 0");
-                          manifest.boot_s = b.value();
-                          return {};
-                        }},
-                       {"crash_on_boot", reader.into(manifest.crash_on_boot, "crash_on_boot")},
-                       {"build_error", reader.into(manifest.build_error, "build_error")},
-                       {"session_format",
-                        [&](const YAML::Node& value) -> Result<void> {
-                          auto f = reader.read<int>(value, "session_format");
-                          if (!f) return f.error();
-                          if (f.value() < 1) {
-                            return reader.error_at(value, "'session_format' must be >= 1");
-                          }
-                          manifest.session_format = f.value();
-                          return {};
-                        }},
-                       {"cache_namespace",
-                        [&](const YAML::Node& value) -> Result<void> {
-                          auto n = reader.read<std::string>(value, "cache_namespace");
-                          if (!n) return n.error();
-                          if (!is_cache_namespace(n.value())) {
-                            return reader.error_at(
-                                value, "'cache_namespace' must be 1 to 32 of [A-Za-z0-9_.-]");
-                          }
-                          manifest.cache_namespace = n.value();
-                          return {};
-                        }},
-                       {"faults",
-                        [&](const YAML::Node& value) -> Result<void> {
-                          auto f = parse_faults(reader, value);
-                          if (!f) return f.error();
-                          manifest.faults = std::move(f.value());
-                          return {};
-                        }}},
-                      {"version"});
+  auto read = reader.read_map(
+      root.value(), "the release manifest",
+      {{"version", reader.into(manifest.version, "version")},
+       {"migrations",
+        [&](const YAML::Node& value) -> Result<void> {
+          auto m = parse_migrations(reader, value);
+          if (!m) return m.error();
+          manifest.migrations = std::move(m.value());
+          return {};
+        }},
+       {"boot_s",
+        [&](const YAML::Node& value) -> Result<void> {
+          auto b = reader.read<double>(value, "boot_s");
+          if (!b) return b.error();
+          if (b.value() < 0) return reader.error_at(value, "'boot_s' must be >= 0");
+          manifest.boot_s = b.value();
+          return {};
+        }},
+       {"crash_on_boot", reader.into(manifest.crash_on_boot, "crash_on_boot")},
+       {"build_error", reader.into(manifest.build_error, "build_error")},
+       {"session_format",
+        [&](const YAML::Node& value) -> Result<void> {
+          auto f = reader.read<int>(value, "session_format");
+          if (!f) return f.error();
+          if (f.value() < 1) {
+            return reader.error_at(value, "'session_format' must be >= 1");
+          }
+          manifest.session_format = f.value();
+          return {};
+        }},
+       {"cache_namespace",
+        [&](const YAML::Node& value) -> Result<void> {
+          auto n = reader.read<std::string>(value, "cache_namespace");
+          if (!n) return n.error();
+          if (!is_cache_namespace(n.value())) {
+            return reader.error_at(value, "'cache_namespace' must be 1 to 32 of [A-Za-z0-9_.-]");
+          }
+          manifest.cache_namespace = n.value();
+          return {};
+        }},
+       {"faults",
+        [&](const YAML::Node& value) -> Result<void> {
+          auto f = parse_faults(reader, value);
+          if (!f) return f.error();
+          manifest.faults = std::move(f.value());
+          return {};
+        }}},
+      {"version"});
   if (!read) return read.error();
   return manifest;
 }
@@ -139,8 +137,8 @@ std::string to_yaml(const ReleaseManifest& manifest) {
   if (!manifest.faults.empty()) {
     out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
     for (const auto& f : manifest.faults) {
-      out << YAML::BeginMap << YAML::Key << "route" << YAML::Value << YAML::DoubleQuoted
-          << f.route << YAML::Key << "error_rate" << YAML::Value << f.error_rate << YAML::EndMap;
+      out << YAML::BeginMap << YAML::Key << "route" << YAML::Value << YAML::DoubleQuoted << f.route
+          << YAML::Key << "error_rate" << YAML::Value << f.error_rate << YAML::EndMap;
     }
     out << YAML::EndSeq;
   }

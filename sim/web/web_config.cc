@@ -8,8 +8,7 @@ extern char** environ;  // NOLINT: POSIX
 namespace mepsim::web {
 namespace {
 
-std::string value_of(const Environment& env, const std::string& name,
-                     std::string fallback = "") {
+std::string value_of(const Environment& env, const std::string& name, std::string fallback = "") {
   const auto found = env.find(name);
   return found == env.end() ? fallback : found->second;
 }
@@ -21,8 +20,8 @@ Result<bool> read_flag(const Environment& env, const std::string& name) {
   return make_error(ErrorCode::invalid_input, name + ": \"" + value + "\" is not 0 or 1");
 }
 
-Result<long> read_number(const Environment& env, const std::string& name, long fallback,
-                         long lo, long hi) {
+Result<long> read_number(const Environment& env, const std::string& name, long fallback, long lo,
+                         long hi) {
   const auto found = env.find(name);
   if (found == env.end() || found->second.empty()) return fallback;
   const std::string& text = found->second;
@@ -30,8 +29,8 @@ Result<long> read_number(const Environment& env, const std::string& name, long f
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) {
     return make_error(ErrorCode::invalid_input, name + ": \"" + text + "\" is not a number in [" +
-                                                    std::to_string(lo) + ", " +
-                                                    std::to_string(hi) + "]");
+                                                    std::to_string(lo) + ", " + std::to_string(hi) +
+                                                    "]");
   }
   return value;
 }

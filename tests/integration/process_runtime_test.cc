@@ -1,4 +1,5 @@
-// Containers as real mepsim-web processes, under the platform model.
+// Containers as real mepsim-web processes, under the platform model, against real
+// MariaDB and Redis servers (mepsim-web requires DATABASE_URL and REDIS_URL).
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,8 @@
 #include <thread>
 
 #include "sim/core/event_log.h"
+#include "sim/datastore/mariadb_server.h"
+#include "sim/datastore/redis_server.h"
 #include "sim/datastore/scratch_dir.h"
 #include "sim/net/http_probe.h"
 #include "sim/platform/platform.h"
@@ -19,20 +22,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-ProcessRuntimeOptions options_in(const ScratchDir& scratch) {
-  ProcessRuntimeOptions options;
-  options.web_binary = MEPSIM_WEB_BINARY;
-  options.log_dir = scratch.path();
-  return options;
-}
-
-// A process needs a few milliseconds to listen: ask again, a bounded number of times.
-bool becomes_healthy(ProcessContainerRuntime& runtime, const std::string& handle) {
-  for (int i = 0; i < 200; ++i) {
-    if (runtime.healthy(handle)) return true;
-    std::this_thread::sleep_for(10ms);
+// The environment of a process, as the kernel shows it: KEY -> value.
+std::map<std::string, std::string> environ_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::map<std::string, std::string> env;
+  for (std::string entry; std::getline(in, entry, '\0');) {
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
-  return false;
+  return env;
 }
 
 PlatformProfile histologe_profile() {
@@ -42,60 +40,159 @@ PlatformProfile histologe_profile() {
   return parse_platform_profile(text.str(), "histologe.yaml").value();
 }
 
+// One MariaDB and one Redis for the suite: booting MariaDB per test would dominate.
+class ProcessRuntime : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Rng rng(3);
+    auto mariadb = MariadbServer::start({}, clock_, rng);
+    ASSERT_TRUE(mariadb) << mariadb.error().message;
+    mariadb_ = std::move(mariadb.value());
+    auto redis = RedisServer::start({}, clock_, rng);
+    ASSERT_TRUE(redis) << redis.error().message;
+    redis_ = std::move(redis.value());
+  }
+  static void TearDownTestSuite() {
+    redis_.reset();
+    mariadb_.reset();
+  }
+
+  void SetUp() override { ASSERT_TRUE(mariadb_ && redis_) << "the suite's servers did not start"; }
+
+  ProcessRuntimeOptions options() const {
+    ProcessRuntimeOptions options;
+    options.web_binary = MEPSIM_WEB_BINARY;
+    options.log_dir = scratch_.path();
+    return options;
+  }
+
+  static std::map<std::string, std::string> datastores() {
+    return {{"DATABASE_URL", mariadb_->url().str()}, {"REDIS_URL", redis_->url().str()}};
+  }
+
+  static ContainerSpec web_spec(const std::string& version, bool crash_on_boot = false) {
+    ContainerSpec spec{"histologe", "web-1", "web", version, {}, datastores()};
+    spec.release.version = version;
+    spec.release.crash_on_boot = crash_on_boot;
+    spec.env["APP_VERSION"] = version;
+    spec.env["MAINTENANCE_ENABLE"] = "0";
+    return spec;
+  }
+
+  PlatformProfile profile_with_datastores() const {
+    PlatformProfile profile = histologe_profile();
+    for (auto& app : profile.apps) {
+      for (const auto& [key, value] : datastores()) app.variables[key] = value;
+    }
+    return profile;
+  }
+
+  // A process needs some milliseconds to listen: ask again, a bounded number of times.
+  static bool becomes_healthy(ProcessContainerRuntime& runtime, const std::string& handle) {
+    for (int i = 0; i < 500; ++i) {
+      if (runtime.healthy(handle)) return true;
+      if (!runtime.booting(handle)) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  static inline RealClock clock_;
+  static inline std::unique_ptr<MariadbServer> mariadb_;
+  static inline std::unique_ptr<RedisServer> redis_;
+  ScratchDir scratch_ = ScratchDir::create("mepsim-runtime-test").value();
+};
+
 }  // namespace
 
-TEST(ProcessRuntime, WebContainerIsARealProcessWithItsEnvironment) {
-  // A web container listens on its own PORT and reports the release it was started with.
-  auto scratch = ScratchDir::create("mepsim-runtime-test").value();
-  ProcessContainerRuntime runtime(options_in(scratch));
-  auto handle = runtime.start({"histologe",
-                               "web-1",
-                               "web",
-                               "1.7.4",
-                               false,
-                               {{"APP_VERSION", "1.7.4"}, {"MAINTENANCE_ENABLE", "0"}}});
+TEST_F(ProcessRuntime, WebContainerIsARealProcessWithItsEnvironment) {
+  // A web container listens on its own PORT, reports the release it was started with,
+  // and has the app's variables and its release manifest in its environment.
+  ProcessContainerRuntime runtime(options());
+  auto handle = runtime.start(web_spec("1.7.4"));
   ASSERT_TRUE(handle) << handle.error().message;
   EXPECT_EQ(runtime.process_count(), 1u);
-  ASSERT_TRUE(becomes_healthy(runtime, handle.value()));
+  ASSERT_TRUE(becomes_healthy(runtime, handle.value()))
+      << tail_of_file(runtime.log_of(handle.value()), 20);
   auto health = http_get_loopback(runtime.port_of(handle.value()), "/_mepsim/health", 1s);
   ASSERT_TRUE(health);
   EXPECT_NE(health->body.find("\"version\":\"1.7.4\""), std::string::npos) << health->body;
+
+  const auto env = environ_of(runtime.pid_of(handle.value()));
+  EXPECT_EQ(env.at("DATABASE_URL"), mariadb_->url().str());
+  EXPECT_EQ(env.at("PORT"), std::to_string(runtime.port_of(handle.value())));
+  ASSERT_TRUE(env.contains("MEPSIM_RELEASE"));
+  auto release = parse_release_manifest(env.at("MEPSIM_RELEASE"));
+  ASSERT_TRUE(release) << release.error().message;
+  EXPECT_EQ(release->version, "1.7.4");
+
   runtime.stop(handle.value());
   EXPECT_EQ(runtime.process_count(), 0u);
   EXPECT_FALSE(runtime.healthy(handle.value()));
+  EXPECT_FALSE(runtime.booting(handle.value()));
 }
 
-TEST(ProcessRuntime, CrashOnBootIsNeverHealthy) {
-  // A release planted with crash_on_boot gives a process that exits: never healthy.
-  auto scratch = ScratchDir::create("mepsim-runtime-test").value();
-  ProcessContainerRuntime runtime(options_in(scratch));
-  auto handle = runtime.start({"histologe", "web-1", "web", "1.7.5", true, {}});
+TEST_F(ProcessRuntime, CrashOnBootIsNeverHealthy) {
+  // A release planted with crash_on_boot gives a process that exits: never healthy, and
+  // not booting either once it has exited.
+  ProcessContainerRuntime runtime(options());
+  auto handle = runtime.start(web_spec("1.7.5", true));
   ASSERT_TRUE(handle);
   EXPECT_FALSE(becomes_healthy(runtime, handle.value()));
+  EXPECT_FALSE(runtime.booting(handle.value()));
 }
 
-TEST(ProcessRuntime, WorkerStaysAModelContainer) {
+TEST_F(ProcessRuntime, WorkerStaysAModelContainer) {
   // Types without a process of their own (worker, clock) are model containers.
-  auto scratch = ScratchDir::create("mepsim-runtime-test").value();
-  ProcessContainerRuntime runtime(options_in(scratch));
-  auto handle = runtime.start({"histologe", "worker-1", "worker", "1.7.4", false, {}});
+  ProcessContainerRuntime runtime(options());
+  ContainerSpec spec = web_spec("1.7.4");
+  spec.label = "worker-1";
+  spec.type = "worker";
+  auto handle = runtime.start(spec);
   ASSERT_TRUE(handle);
   EXPECT_EQ(runtime.process_count(), 0u);
   EXPECT_TRUE(runtime.healthy(handle.value()));
+  EXPECT_FALSE(runtime.booting(handle.value()));
   EXPECT_EQ(runtime.port_of(handle.value()), 0);
+  EXPECT_EQ(runtime.pid_of(handle.value()), -1);
 }
 
-TEST(ProcessRuntime, PlatformDeploysAndRestartsRealProcesses) {
-  // Booting the profile starts one process per web container; a deployment replaces them
-  // with the new release's and a crashing release leaves the old processes serving.
-  auto scratch = ScratchDir::create("mepsim-runtime-test").value();
-  ProcessContainerRuntime runtime(options_in(scratch));
+TEST_F(ProcessRuntime, TaskGivesItsExitCodeAndOutput) {
+  // A task runs mepsim-web to its end: an unknown console command is exit 2, said on
+  // stderr, which the outcome quotes.
+  ProcessContainerRuntime runtime(options());
+  auto outcome = runtime.run_task(web_spec("1.7.4"), {"console", "frobnicate"}, 30s);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->exit_code, 2);
+  EXPECT_NE(outcome->output.find("frobnicate"), std::string::npos) << outcome->output;
+}
+
+TEST_F(ProcessRuntime, MigrationsTaskSucceedsTwice) {
+  // The postdeploy hook's command migrates the app's database; a second run has nothing
+  // left to do and succeeds too (needs `mepsim-web console doctrine:migrations:migrate`).
+  ProcessContainerRuntime runtime(options());
+  const std::vector<std::string> migrate = {"console", "doctrine:migrations:migrate",
+                                            "--no-interaction"};
+  for (int run = 0; run < 2; ++run) {
+    auto outcome = runtime.run_task(web_spec("1.7.4"), migrate, 60s);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->exit_code, 0) << "run " << run << ":\n" << outcome->output;
+  }
+}
+
+TEST_F(ProcessRuntime, PlatformDeploysAndRestartsRealProcesses) {
+  // Booting the profile starts one process per web container; a deployment runs the real
+  // postdeploy hook and replaces them with the new release's; a crashing release leaves
+  // the old processes serving; a failing migration is a hook-error quoting the console.
+  ProcessContainerRuntime runtime(options());
   VirtualClock clock(default_scenario_start());
   EventLog log;
   MapSourceProvider source;
   source.set("release-1.7.4", "version: 1.7.4\nboot_s: 1\n");
   source.set("release-1.7.5", "version: 1.7.5\ncrash_on_boot: true\n");
-  Platform platform(clock, Rng(9), log, histologe_profile(), source, runtime);
+  source.set("release-1.7.6",
+             "version: 1.7.6\nmigrations:\n  - name: Version20260105120000\n    fails: true\n");
+  Platform platform(clock, Rng(9), log, profile_with_datastores(), source, runtime);
   ASSERT_TRUE(platform.boot());
   EXPECT_EQ(runtime.process_count(), 4u) << "web x2 + staging web x1 + demo web x1";
 
@@ -109,24 +206,31 @@ TEST(ProcessRuntime, PlatformDeploysAndRestartsRealProcesses) {
     }
     return versions;
   };
-  // Real processes need real milliseconds to listen before the platform's boot check.
+  // Real processes need real milliseconds; the platform asks again while they boot.
   const auto settle_slowly = [&] {
-    for (int i = 0; i < 20 && platform.next_due(); ++i) {
-      std::this_thread::sleep_for(50ms);
+    for (int i = 0; i < 200 && platform.next_due(); ++i) {
+      std::this_thread::sleep_for(20ms);
       platform.advance_to(*platform.next_due());
     }
   };
+  const auto last = [&] { return platform.deployments("histologe", {})->items.front(); };
 
   ASSERT_TRUE(platform.deploy("histologe", "release-1.7.4", ""));
   settle_slowly();
+  EXPECT_EQ(last().status, DeploymentStatus::success) << last().output;
   EXPECT_EQ(platform.serving_release("histologe")->version, "1.7.4");
   EXPECT_EQ(runtime.process_count(), 4u) << "old processes stopped after the switch";
   for (const auto& body : web_versions()) EXPECT_NE(body.find("1.7.4"), std::string::npos) << body;
 
   ASSERT_TRUE(platform.deploy("histologe", "release-1.7.5", ""));
   settle_slowly();
-  EXPECT_EQ(platform.deployments("histologe", {})->items.front().status,
-            DeploymentStatus::crashed_error);
+  EXPECT_EQ(last().status, DeploymentStatus::crashed_error) << last().output;
   EXPECT_EQ(runtime.process_count(), 4u);
   for (const auto& body : web_versions()) EXPECT_NE(body.find("1.7.4"), std::string::npos) << body;
+
+  ASSERT_TRUE(platform.deploy("histologe", "release-1.7.6", ""));
+  settle_slowly();
+  EXPECT_EQ(last().status, DeploymentStatus::hook_error) << last().output;
+  EXPECT_NE(last().output.find("Version20260105120000"), std::string::npos) << last().output;
+  EXPECT_EQ(platform.serving_release("histologe")->version, "1.7.4");
 }

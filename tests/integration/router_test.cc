@@ -34,7 +34,12 @@ WebContainer start_web(const ScratchDir& scratch, const std::string& version) {
   const std::uint16_t port = free_loopback_port().value();
   auto web = ChildProcess::spawn({MEPSIM_WEB_BINARY,
                                   {},
-                                  {{"PORT", std::to_string(port)}, {"APP_VERSION", version}},
+                                  // The health route touches no datastore: URLs nothing
+                                  // listens on are enough.
+                                  {{"PORT", std::to_string(port)},
+                                   {"APP_VERSION", version},
+                                   {"DATABASE_URL", "mysql://app:pw@127.0.0.1:1/histologe"},
+                                   {"REDIS_URL", "redis://default:pw@127.0.0.1:1/0"}},
                                   scratch.path() / (version + ".log"),
                                   {}});
   EXPECT_TRUE(web) << web.error().message;

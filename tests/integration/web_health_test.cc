@@ -12,6 +12,14 @@
 using namespace mepsim;
 using namespace std::chrono_literals;
 
+namespace {
+
+// The health route and a 404 touch no datastore: URLs nothing listens on are enough.
+constexpr const char* kNoDatabase = "mysql://app:pw@127.0.0.1:1/histologe";
+constexpr const char* kNoRedis = "redis://default:pw@127.0.0.1:1/0";
+
+}  // namespace
+
 TEST(MepsimWeb, HealthRouteAnswersAndSigtermStopsIt) {
   // A container listens on $PORT, answers /_mepsim/health with its version, 404s the rest,
   // keeps connections alive, and exits 0 on SIGTERM.
@@ -19,7 +27,10 @@ TEST(MepsimWeb, HealthRouteAnswersAndSigtermStopsIt) {
   const std::uint16_t port = free_loopback_port().value();
   auto web = ChildProcess::spawn({MEPSIM_WEB_BINARY,
                                   {},
-                                  {{"PORT", std::to_string(port)}, {"APP_VERSION", "1.7.4"}},
+                                  {{"PORT", std::to_string(port)},
+                                   {"APP_VERSION", "1.7.4"},
+                                   {"DATABASE_URL", kNoDatabase},
+                                   {"REDIS_URL", kNoRedis}},
                                   scratch.path() / "web.log",
                                   {}});
   ASSERT_TRUE(web) << web.error().message;
@@ -52,4 +63,19 @@ TEST(MepsimWeb, BadPortIsExitTwo) {
   const auto exit = web->wait_exit(10s);
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->code, 2);
+}
+
+TEST(MepsimWeb, MissingDatabaseUrlIsExitTwo) {
+  // Like the real app, a container without DATABASE_URL cannot boot: exit 2, naming it.
+  auto scratch = ScratchDir::create("mepsim-web-test").value();
+  auto web = ChildProcess::spawn({MEPSIM_WEB_BINARY,
+                                  {},
+                                  {{"PORT", "0"}, {"REDIS_URL", kNoRedis}},
+                                  scratch.path() / "web.log",
+                                  {}});
+  ASSERT_TRUE(web);
+  const auto exit = web->wait_exit(10s);
+  ASSERT_TRUE(exit);
+  EXPECT_EQ(exit->code, 2);
+  EXPECT_NE(tail_of_file(scratch.path() / "web.log", 5).find("DATABASE_URL"), std::string::npos);
 }
