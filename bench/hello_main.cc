@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return ec == std::errc() && end == text.data() + text.size();
   };
-  if (argc < 2 || !parse(argv[1], port) || (argc > 2 && (!parse(argv[2], threads) || threads == 0))) {
+  if (argc < 2 || !parse(argv[1], port) ||
+      (argc > 2 && (!parse(argv[2], threads) || threads == 0))) {
     fmt::print(stderr, "usage: mepsim-hello-bench PORT [THREADS]\n");
     return 2;
   }

@@ -37,7 +37,8 @@ web_port=$(free_port)
 pids+=($!)
 router_port=$(free_port)
 "$router" "$router_port" "$router_threads" "127.0.0.1:$web_port" >/dev/null &
-pids+=($!)
+router_pid=$!
+pids+=($router_pid)
 wait_for_port "$web_port"
 wait_for_port "$router_port"
 
@@ -57,3 +58,4 @@ routed_median=$(printf '%s\n' "${routed[@]}" | median)
 echo "median direct: $direct_median req/s (min $(printf '%s\n' "${direct[@]}" | sort -g | head -1), max $(printf '%s\n' "${direct[@]}" | sort -g | tail -1))"
 echo "median routed: $routed_median req/s (min $(printf '%s\n' "${routed[@]}" | sort -g | head -1), max $(printf '%s\n' "${routed[@]}" | sort -g | tail -1))"
 awk -v r="$routed_median" -v d="$direct_median" 'BEGIN {printf "routed/direct: %.2f\n", r/d}'
+echo "router resident memory after the load: $(awk '/VmRSS/ {print $2}' "/proc/$router_pid/status") kB"

@@ -31,14 +31,9 @@ constexpr std::size_t kHeaderBytesMax = 64u << 10;
 constexpr const char* kUserAgent = "mepsim-web/0.1";
 
 Result<std::uint16_t> parse_port(std::string_view text, const std::string& shown) {
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
-      value > 65535) {
-    return make_error(ErrorCode::invalid_input,
-                      fmt::format("URL \"{}\": port \"{}\" is not 1-65535", shown, text));
-  }
-  return static_cast<std::uint16_t>(value);
+  if (auto port = parse_port_number(text)) return *port;
+  return make_error(ErrorCode::invalid_input,
+                    fmt::format("URL \"{}\": port \"{}\" is not 1-65535", shown, text));
 }
 
 int hex_digit(char c) {
@@ -416,6 +411,16 @@ Result<HttpReply> http_exchange(const HttpExchange& exchange) {
   // On the heap: handlers hold `this`, and the io_context and parser are not small.
   auto state = std::make_unique<Exchange>(exchange);
   return state->run();
+}
+
+std::optional<std::uint16_t> parse_port_number(std::string_view text) {
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
+      value > 65535) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(value);
 }
 
 }  // namespace mepsim

@@ -4,6 +4,7 @@
 // slow or silent peer costs the caller at most `timeout`, never more.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,8 @@ struct HttpUrl {
   std::string target = "/";  // path and query
 };
 Result<HttpUrl> parse_http_url(const std::string& text);
+// A TCP port as URLs and DSNs write it: 1-65535, digits only.
+std::optional<std::uint16_t> parse_port_number(std::string_view text);
 
 struct HttpExchange {
   std::string method = "GET";

@@ -34,7 +34,8 @@ Result<void> remember_user(AppContext& app, Exchange& ex, RedisConnection& redis
 
 Result<void> authenticate_session(AppContext& app, Exchange& ex, bool needs_user) {
   const auto cookie = ex.cookies.find(kSessionCookie);
-  const bool has_session = cookie != ex.cookies.end() && SessionStore::is_session_id(cookie->second);
+  const bool has_session =
+      cookie != ex.cookies.end() && SessionStore::is_session_id(cookie->second);
   const bool has_remember_me = ex.cookies.contains(kRememberMeCookie);
   if (!has_session && !has_remember_me) return {};
   auto redis = app.redis();

@@ -23,7 +23,7 @@ bool is_segment_prefix(std::string_view path, std::string_view prefix) {
 }
 
 constexpr std::array<std::string_view, 6> kBlockedPrefixes = {
-    "/signalement", "/suivre-mon-signalement", "/mot-de-pass-perdu",
+    "/signalement", "/suivre-mon-signalement",   "/mot-de-pass-perdu",
     "/contact",     "/demande-lien-signalement", "/activation"};
 
 }  // namespace

@@ -31,7 +31,8 @@ void replace(std::string& text, std::string_view marker, std::string_view value)
 
 std::string menu(const Exchange& ex) {
   if (!ex.user) return "<a class=\"fr-btn\" href=\"/connexion\">Se connecter</a>";
-  std::string out = fmt::format("<span class=\"user-email\">{}</span>", html_escape(ex.user->email));
+  std::string out =
+      fmt::format("<span class=\"user-email\">{}</span>", html_escape(ex.user->email));
   if (can_use_back_office(*ex.user)) out += " <a class=\"fr-btn\" href=\"/bo\">Tableau de bord</a>";
   out += " <a class=\"fr-btn\" href=\"/logout\">Se déconnecter</a>";
   return out;

@@ -55,8 +55,7 @@ Result<RateLimitDecision> RateLimiter::consume(RedisConnection& redis,
   return decide(policy, count, start, now_s);
 }
 
-Result<RateLimitDecision> RateLimiter::peek(RedisConnection& redis,
-                                            const RateLimitPolicy& policy,
+Result<RateLimitDecision> RateLimiter::peek(RedisConnection& redis, const RateLimitPolicy& policy,
                                             const std::string& subject, Instant now) {
   const std::int64_t now_s = unix_s(now);
   const std::int64_t start = now_s - now_s % policy.window_s;

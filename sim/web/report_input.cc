@@ -7,9 +7,9 @@
 namespace mepsim::web {
 namespace {
 
-constexpr std::array<std::string_view, 6> kProfiles = {
-    "locataire", "bailleur_occupant", "bailleur", "tiers_particulier", "tiers_pro",
-    "service_secours"};
+constexpr std::array<std::string_view, 6> kProfiles = {"locataire", "bailleur_occupant",
+                                                       "bailleur",  "tiers_particulier",
+                                                       "tiers_pro", "service_secours"};
 
 std::string string_field(const nlohmann::json& json, const char* name, ReportInputErrors& errors) {
   const auto found = json.find(name);
@@ -51,8 +51,8 @@ ReportInputRead read_report_input(const std::string& json_text) {
     errors.by_field["adresse_logement_adresse"].push_back("L'adresse est trop courte.");
   }
   if (!in.postcode.empty() &&
-      (in.postcode.size() != 5 ||
-       !std::all_of(in.postcode.begin(), in.postcode.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
+      (in.postcode.size() != 5 || !std::all_of(in.postcode.begin(), in.postcode.end(),
+                                               [](char c) { return c >= '0' && c <= '9'; }))) {
     errors.by_field["adresse_logement_adresse_detail_code_postal"].push_back(
         "Le code postal doit contenir 5 chiffres.");
   }

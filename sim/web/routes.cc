@@ -68,4 +68,13 @@ std::optional<RouteMatch> match_route(std::string_view method, std::string_view 
   return other_method;
 }
 
+Result<bool> within_rate_limit(AppContext& app, Exchange& ex, const RateLimitPolicy& policy) {
+  auto redis = app.redis();
+  if (!redis) return redis.error();
+  auto limit = app.rate_limiter().consume(*redis.value(), policy, ex.client_ip, app.now());
+  if (!limit) return limit.error();
+  for (const auto& [name, value] : limit->headers()) ex.add_header(name, value);
+  return limit->accepted;
+}
+
 }  // namespace mepsim::web

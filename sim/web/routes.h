@@ -39,24 +39,29 @@ struct RouteMatch {
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path);
 
 // Handlers, by file.
-Result<void> home(AppContext&, Exchange&);                  // routes_public.cc
-Result<void> static_page(AppContext&, Exchange&);           // routes_public.cc
-Result<void> contact_send(AppContext&, Exchange&);          // routes_public.cc
-Result<void> login_form(AppContext&, Exchange&);            // routes_account.cc
-Result<void> login_check(AppContext&, Exchange&);           // routes_account.cc
-Result<void> logout(AppContext&, Exchange&);                // routes_account.cc
-Result<void> dashboard(AppContext&, Exchange&);             // routes_back_office.cc
-Result<void> signalement_list(AppContext&, Exchange&);      // routes_back_office.cc
-Result<void> statistics(AppContext&, Exchange&);            // routes_back_office.cc
-Result<void> draft_new(AppContext&, Exchange&);             // routes_report.cc
-Result<void> draft_send(AppContext&, Exchange&);            // routes_report.cc
-Result<void> follow_report(AppContext&, Exchange&);         // routes_report.cc
-Result<void> api_login(AppContext&, Exchange&);             // routes_api.cc
-Result<void> api_signalements_list(AppContext&, Exchange&); // routes_api.cc
+Result<void> home(AppContext&, Exchange&);                   // routes_public.cc
+Result<void> static_page(AppContext&, Exchange&);            // routes_public.cc
+Result<void> contact_send(AppContext&, Exchange&);           // routes_public.cc
+Result<void> login_form(AppContext&, Exchange&);             // routes_account.cc
+Result<void> login_check(AppContext&, Exchange&);            // routes_account.cc
+Result<void> logout(AppContext&, Exchange&);                 // routes_account.cc
+Result<void> dashboard(AppContext&, Exchange&);              // routes_back_office.cc
+Result<void> signalement_list(AppContext&, Exchange&);       // routes_back_office.cc
+Result<void> statistics(AppContext&, Exchange&);             // routes_back_office.cc
+Result<void> draft_new(AppContext&, Exchange&);              // routes_report.cc
+Result<void> draft_send(AppContext&, Exchange&);             // routes_report.cc
+Result<void> follow_report(AppContext&, Exchange&);          // routes_report.cc
+Result<void> api_login(AppContext&, Exchange&);              // routes_api.cc
+Result<void> api_signalements_list(AppContext&, Exchange&);  // routes_api.cc
 Result<void> api_signalements_create(AppContext&, Exchange&);
 Result<void> api_doc(AppContext&, Exchange&);
 
 // A report written outright (the API): geocoded, stored, caches invalidated, mail sent.
 Result<SignalementRecord> create_report(AppContext& app, SignalementInput input);
+// Counts one request of the client against `policy` and adds the X-RateLimit headers;
+// false when the request is over the limit (the caller answers its 429).
+Result<bool> within_rate_limit(AppContext& app, Exchange& ex, const RateLimitPolicy& policy);
+// Answers 400/404/409 for what the database refuses of a report; other errors go back.
+Result<void> refuse_report(Exchange& ex, const Error& error);
 
 }  // namespace mepsim::web

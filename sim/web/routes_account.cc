@@ -34,19 +34,18 @@ Result<std::optional<UserRecord>> check_credentials(AppContext& app, const std::
 
 Result<void> login_form(AppContext& app, Exchange& ex) {
   const bool failed = ex.target.query.find("error") != std::string::npos;
-  render_page(
-      app, ex, "security/login.html.twig", "Connexion",
-      fmt::format("<h1>Connexion</h1>{}<form method=\"post\" action=\"/connexion\">"
-                  "<label for=\"email\">Adresse e-mail</label>"
-                  "<input type=\"email\" id=\"email\" name=\"email\" required>"
-                  "<label for=\"password\">Mot de passe</label>"
-                  "<input type=\"password\" id=\"password\" name=\"password\" required>"
-                  "<input type=\"checkbox\" id=\"remember_me\" name=\"_remember_me\">"
-                  "<label for=\"remember_me\">Rester connecté</label>"
-                  "<button type=\"submit\" class=\"fr-btn\">Se connecter</button></form>",
-                  failed ? "<p class=\"fr-alert fr-alert--error\" id=\"login-error\">"
-                           "Identifiants invalides.</p>"
-                         : ""));
+  render_page(app, ex, "security/login.html.twig", "Connexion",
+              fmt::format("<h1>Connexion</h1>{}<form method=\"post\" action=\"/connexion\">"
+                          "<label for=\"email\">Adresse e-mail</label>"
+                          "<input type=\"email\" id=\"email\" name=\"email\" required>"
+                          "<label for=\"password\">Mot de passe</label>"
+                          "<input type=\"password\" id=\"password\" name=\"password\" required>"
+                          "<input type=\"checkbox\" id=\"remember_me\" name=\"_remember_me\">"
+                          "<label for=\"remember_me\">Rester connecté</label>"
+                          "<button type=\"submit\" class=\"fr-btn\">Se connecter</button></form>",
+                          failed ? "<p class=\"fr-alert fr-alert--error\" id=\"login-error\">"
+                                   "Identifiants invalides.</p>"
+                                 : ""));
   return {};
 }
 
@@ -60,8 +59,7 @@ Result<void> login_check(AppContext& app, Exchange& ex) {
   auto redis = app.redis();
   if (!redis) return redis.error();
   const std::string throttle_subject = ex.client_ip + "|" + email;
-  auto throttle =
-      app.rate_limiter().peek(*redis.value(), kLoginLimit, throttle_subject, app.now());
+  auto throttle = app.rate_limiter().peek(*redis.value(), kLoginLimit, throttle_subject, app.now());
   if (!throttle) return throttle.error();
   if (!throttle->accepted) {
     for (const auto& [name, value] : throttle->headers()) ex.add_header(name, value);
@@ -84,10 +82,10 @@ Result<void> login_check(AppContext& app, Exchange& ex) {
   const std::string remember = field("_remember_me");
   if (remember == "on" || remember == "1" || remember == "true") {
     const Instant expires = app.now() + std::chrono::seconds(kRememberMeLifetimeS);
-    ex.set_cookie(kRememberMeCookie,
-                  remember_me_value(app.config().app_secret, record.email, record.password_hash,
-                                    expires),
-                  kRememberMeLifetimeS);
+    ex.set_cookie(
+        kRememberMeCookie,
+        remember_me_value(app.config().app_secret, record.email, record.password_hash, expires),
+        kRememberMeLifetimeS);
   }
   auto db = app.database();
   if (!db) return db.error();

@@ -37,7 +37,8 @@ Result<void> api_login(AppContext& app, Exchange& ex) {
   const auto body = nlohmann::json::parse(ex.request.body(), nullptr, false);
   if (!body.is_object() || !body.contains("email") || !body["email"].is_string() ||
       !body.contains("password") || !body["password"].is_string()) {
-    ex.json(400, R"({"code":400,"message":"The keys \"email\" and \"password\" must be strings."})");
+    ex.json(400,
+            R"({"code":400,"message":"The keys \"email\" and \"password\" must be strings."})");
     return {};
   }
   const std::string email = body["email"].get<std::string>();
@@ -57,8 +58,7 @@ Result<void> api_login(AppContext& app, Exchange& ex) {
   if (!user) return user.error();
   const bool ok = user.value() && user.value()->statut == "ACTIVE" &&
                   is_granted(user.value()->roles, "ROLE_API_USER") &&
-                  verify_password(body["password"].get<std::string>(),
-                                  user.value()->password_hash);
+                  verify_password(body["password"].get<std::string>(), user.value()->password_hash);
   if (!ok) {
     auto counted = app.rate_limiter().consume(*redis.value(), kLoginLimit, subject, app.now());
     if (!counted) return counted.error();
@@ -92,7 +92,7 @@ Result<void> api_signalements_create(AppContext& app, Exchange& ex) {
     return {};
   }
   auto created = create_report(app, std::move(read.input));
-  if (!created) return created.error();
+  if (!created) return refuse_report(ex, created.error());
   ex.json(201, to_json(created.value()).dump());
   return {};
 }

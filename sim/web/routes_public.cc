@@ -27,18 +27,18 @@ std::string_view title_of(std::string_view path) {
 
 Result<void> home(AppContext& app, Exchange& ex) {
   auto redis = app.redis();
-  auto stats = app.app_cache().get(
-      redis ? redis.value() : nullptr, "frontGlobalStatistics", kPublicStatisticsTtlS,
-      {"signalement"}, [&]() -> Result<std::string> {
-        auto db = app.database();
-        if (!db) return db.error();
-        auto s = db.value()->public_statistics();
-        if (!s) return s.error();
-        return nlohmann::json{{"signalements", s->signalements},
-                              {"territories", s->territories},
-                              {"closed", s->closed}}
-            .dump();
-      });
+  auto stats =
+      app.app_cache().get(redis ? redis.value() : nullptr, "frontGlobalStatistics",
+                          kPublicStatisticsTtlS, {"signalement"}, [&]() -> Result<std::string> {
+                            auto db = app.database();
+                            if (!db) return db.error();
+                            auto s = db.value()->public_statistics();
+                            if (!s) return s.error();
+                            return nlohmann::json{{"signalements", s->signalements},
+                                                  {"territories", s->territories},
+                                                  {"closed", s->closed}}
+                                .dump();
+                          });
   if (!stats) return stats.error();
   ex.note_app_cache(stats->hit);
   const auto s = nlohmann::json::parse(stats->value, nullptr, false);
@@ -64,12 +64,9 @@ Result<void> static_page(AppContext& app, Exchange& ex) {
 }
 
 Result<void> contact_send(AppContext& app, Exchange& ex) {
-  auto redis = app.redis();
-  if (!redis) return redis.error();
-  auto limit = app.rate_limiter().consume(*redis.value(), kFormLimit, ex.client_ip, app.now());
-  if (!limit) return limit.error();
-  for (const auto& [name, value] : limit->headers()) ex.add_header(name, value);
-  if (!limit->accepted) {
+  auto within = within_rate_limit(app, ex, kFormLimit);
+  if (!within) return within.error();
+  if (!within.value()) {
     render_page(app, ex, "front/contact.html.twig", "Contact",
                 "<p class=\"fr-alert\">Trop de demandes, réessayez plus tard.</p>", 429);
     return {};

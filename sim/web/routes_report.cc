@@ -72,22 +72,42 @@ void after_report_written(AppContext& app, const SignalementRecord& report,
   }
 }
 
+}  // namespace
+
+// What the database refuses of a report is the sender's mistake, not the app's failure.
+Result<void> refuse_report(Exchange& ex, const Error& error) {
+  switch (error.code) {
+    case ErrorCode::conflict:
+      ex.json(409, R"({"message":"Ce brouillon a déjà été envoyé."})");
+      return {};
+    case ErrorCode::not_found:
+      ex.json(404, R"({"message":"Brouillon introuvable."})");
+      return {};
+    case ErrorCode::invalid_input:
+      ex.json(400,
+              nlohmann::json{
+                  {"errors", {{"adresse_logement_adresse_detail_code_postal", {error.message}}}}}
+                  .dump());
+      return {};
+    default:
+      return error;
+  }
+}
+
+namespace {
+
 std::string report_json(const SignalementRecord& report) {
-  return nlohmann::json{{"uuid", report.uuid},
-                        {"reference", report.reference},
-                        {"code_suivi", report.code_suivi}}
+  return nlohmann::json{
+      {"uuid", report.uuid}, {"reference", report.reference}, {"code_suivi", report.code_suivi}}
       .dump();
 }
 
 }  // namespace
 
 Result<void> draft_new(AppContext& app, Exchange& ex) {
-  auto redis = app.redis();
-  if (!redis) return redis.error();
-  auto limit = app.rate_limiter().consume(*redis.value(), kFormLimit, ex.client_ip, app.now());
-  if (!limit) return limit.error();
-  for (const auto& [name, value] : limit->headers()) ex.add_header(name, value);
-  if (!limit->accepted) {
+  auto within = within_rate_limit(app, ex, kFormLimit);
+  if (!within) return within.error();
+  if (!within.value()) {
     ex.json(429, R"({"message":"Trop de demandes, réessayez plus tard."})");
     return {};
   }
@@ -125,11 +145,7 @@ Result<void> draft_send(AppContext& app, Exchange& ex) {
   }
   JobEvent geocoding = geocode(app, read.input);
   auto sent = db.value()->send_draft(uuid, read.input, random_uuid_v4(), random_hex(16), app.now());
-  if (!sent) {
-    if (sent.error().code != ErrorCode::conflict) return sent.error();
-    ex.json(409, R"({"message":"Ce brouillon a déjà été envoyé."})");
-    return {};
-  }
+  if (!sent) return refuse_report(ex, sent.error());
   after_report_written(app, sent.value(), read.input, std::move(geocoding));
   ex.json(201, report_json(sent.value()));
   return {};
@@ -158,8 +174,7 @@ Result<SignalementRecord> create_report(AppContext& app, SignalementInput input)
   auto db = app.database();
   if (!db) return db.error();
   JobEvent geocoding = geocode(app, input);
-  auto created =
-      db.value()->create_signalement(input, random_uuid_v4(), random_hex(16), app.now());
+  auto created = db.value()->create_signalement(input, random_uuid_v4(), random_hex(16), app.now());
   if (!created) return created.error();
   after_report_written(app, created.value(), input, std::move(geocoding));
   return created;

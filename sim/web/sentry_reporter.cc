@@ -38,13 +38,8 @@ bool is_word(char c) {
 }
 
 Result<std::uint16_t> parse_dsn_port(std::string_view text) {
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
-      value > 65535) {
-    return dsn_error(fmt::format("port \"{}\" is not 1-65535", text));
-  }
-  return static_cast<std::uint16_t>(value);
+  if (auto port = parse_port_number(text)) return *port;
+  return dsn_error(fmt::format("port \"{}\" is not 1-65535", text));
 }
 
 std::string dsn_text(const SentryDsn& dsn) {

@@ -25,10 +25,9 @@ bool SessionStore::is_session_id(const std::string& id) {
 std::string SessionStore::encode(const SessionUser& user, Instant now) const {
   nlohmann::json token = {{"id", user.id}, {"email", user.email}, {"roles", user.roles}};
   token["territory_id"] = user.territory_id ? nlohmann::json(*user.territory_id) : nullptr;
-  const nlohmann::json value = {
-      {"_format", format_},
-      {"_security_main", token},
-      {"_sf2_meta", {{"c", unix_s(now)}, {"u", unix_s(now)}, {"l", 0}}}};
+  const nlohmann::json value = {{"_format", format_},
+                                {"_security_main", token},
+                                {"_sf2_meta", {{"c", unix_s(now)}, {"u", unix_s(now)}, {"l", 0}}}};
   return value.dump();
 }
 
@@ -50,8 +49,8 @@ std::optional<SessionUser> SessionStore::decode(const std::string& value) const 
   }
 }
 
-Result<std::optional<SessionUser>> SessionStore::load(RedisConnection& redis,
-                                                      const std::string& id, Instant) {
+Result<std::optional<SessionUser>> SessionStore::load(RedisConnection& redis, const std::string& id,
+                                                      Instant) {
   if (!is_session_id(id)) return std::optional<SessionUser>();
   const std::string k = key(id);
   auto replies = redis.pipeline({{"GET", k}, {"EXPIRE", k, std::to_string(kSessionTtlS)}});
@@ -66,8 +65,8 @@ Result<std::optional<SessionUser>> SessionStore::load(RedisConnection& redis,
   return decode(value.value());
 }
 
-Result<std::string> SessionStore::open(RedisConnection& redis, const SessionUser& user,
-                                       Instant now, const std::string& previous_id) {
+Result<std::string> SessionStore::open(RedisConnection& redis, const SessionUser& user, Instant now,
+                                       const std::string& previous_id) {
   const std::string id = random_hex(16);
   std::vector<std::vector<std::string>> commands = {
       {"SETEX", key(id), std::to_string(kSessionTtlS), encode(user, now)}};

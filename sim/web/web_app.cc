@@ -61,9 +61,9 @@ bool apply_maintenance(AppContext& app, Exchange& ex) {
 
 void not_found(AppContext& app, Exchange& ex, bool method_allowed) {
   if (is_api_path(ex.target.path)) {
-    ex.json(method_allowed ? 404 : 405,
-            method_allowed ? R"({"code":404,"message":"Not Found"})"
-                           : R"({"code":405,"message":"Method Not Allowed"})");
+    ex.json(method_allowed ? 404 : 405, method_allowed
+                                            ? R"({"code":404,"message":"Not Found"})"
+                                            : R"({"code":405,"message":"Method Not Allowed"})");
     return;
   }
   render_page(app, ex, "bundles/TwigBundle/Exception/error404.html.twig", "Page introuvable",
@@ -93,12 +93,9 @@ bool refuse_access(AppContext& app, Exchange& ex, Access access) {
 // The API's 60 requests a minute per client; true when it refused.
 Result<bool> api_rate_limited(AppContext& app, Exchange& ex) {
   if (!is_api_path(ex.target.path) || ex.target.path.starts_with("/api/doc")) return false;
-  auto redis = app.redis();
-  if (!redis) return redis.error();
-  auto limit = app.rate_limiter().consume(*redis.value(), kApiLimit, ex.client_ip, app.now());
-  if (!limit) return limit.error();
-  for (const auto& [name, value] : limit->headers()) ex.add_header(name, value);
-  if (limit->accepted) return false;
+  auto within = within_rate_limit(app, ex, kApiLimit);
+  if (!within) return within.error();
+  if (within.value()) return false;
   ex.json(429, R"({"code":429,"message":"Too Many Requests"})");
   return true;
 }
@@ -108,23 +105,21 @@ Result<void> planted_fault(AppContext& app, const Exchange& ex) {
     // The fault names a route by its pattern ("/signalement-draft/{uuid}/send") or a path.
     if (fault.route != ex.route_label && fault.route != ex.target.path) continue;
     if (app.rng().uniform_real(0, 1) < fault.error_rate) {
-      return make_error(ErrorCode::internal,
-                        fmt::format("planted fault on {} (error_rate {})", fault.route,
-                                    fault.error_rate));
+      return make_error(ErrorCode::internal, fmt::format("planted fault on {} (error_rate {})",
+                                                         fault.route, fault.error_rate));
     }
   }
   return {};
 }
 
 void fail(AppContext& app, Exchange& ex, const Error& error) {
-  const bool unavailable =
-      error.code == ErrorCode::unavailable || error.code == ErrorCode::timeout;
+  const bool unavailable = error.code == ErrorCode::unavailable || error.code == ErrorCode::timeout;
   if (unavailable) app.forget_database();
   const int status = unavailable ? 503 : 500;
   SentryEvent event;
   event.event_id = random_hex(16);
-  event.exception_type = unavailable ? "Doctrine\\DBAL\\Exception\\ConnectionException"
-                                     : "ErrorException";
+  event.exception_type =
+      unavailable ? "Doctrine\\DBAL\\Exception\\ConnectionException" : "ErrorException";
   if (error.message.find("redis") != std::string::npos) {
     event.exception_type = "RedisException";
   }
@@ -169,8 +164,7 @@ Response WebApp::handle(const Request& request) {
     const bool health = target->path == "/_mepsim/health";
     Response r(http::status::ok, request.version());
     r.set(http::field::content_type, health ? "application/json" : "text/plain; version=0.0.4");
-    r.body() = health ? fmt::format(R"({{"status":"ok","version":"{}"}})",
-                                    app.config().app_version)
+    r.body() = health ? fmt::format(R"({{"status":"ok","version":"{}"}})", app.config().app_version)
                       : app.metrics().render(app.config().app_version);
     app.metrics().count_request(routes + (health ? 0 : 1), 200);
     return r;

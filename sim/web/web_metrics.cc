@@ -56,8 +56,8 @@ std::string WebMetrics::render(const std::string& version) const {
     for (const char* result : {"miss", "hit"}) {
       const std::size_t slot =
           (std::string_view(pool) == "app" ? 0u : 2u) + (std::string_view(result) == "hit");
-      out += fmt::format("mepsim_web_cache_requests_total{{pool=\"{}\",result=\"{}\"}} {}\n",
-                         pool, result, cache_[slot].load(std::memory_order_relaxed));
+      out += fmt::format("mepsim_web_cache_requests_total{{pool=\"{}\",result=\"{}\"}} {}\n", pool,
+                         result, cache_[slot].load(std::memory_order_relaxed));
     }
   }
   const auto counter = [&out](const char* name, const char* help,

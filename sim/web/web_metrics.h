@@ -23,8 +23,12 @@ class WebMetrics {
   void count_cache(CachePool pool, bool hit);
   void count_session_read() { session_reads_.fetch_add(1, std::memory_order_relaxed); }
   void count_session_write() { session_writes_.fetch_add(1, std::memory_order_relaxed); }
-  void count_mysql_queries(std::uint64_t n) { mysql_queries_.fetch_add(n, std::memory_order_relaxed); }
-  void count_redis_commands(std::uint64_t n) { redis_commands_.fetch_add(n, std::memory_order_relaxed); }
+  void count_mysql_queries(std::uint64_t n) {
+    mysql_queries_.fetch_add(n, std::memory_order_relaxed);
+  }
+  void count_redis_commands(std::uint64_t n) {
+    redis_commands_.fetch_add(n, std::memory_order_relaxed);
+  }
   void count_sentry_event() { sentry_events_.fetch_add(1, std::memory_order_relaxed); }
 
   std::uint64_t requests(std::size_t route, int status) const;
@@ -41,7 +45,7 @@ class WebMetrics {
   static std::size_t status_slot(int status);
 
   std::vector<std::string> route_labels_;
-  std::vector<std::atomic<std::uint64_t>> requests_;  // route × status slot
+  std::vector<std::atomic<std::uint64_t>> requests_;   // route × status slot
   std::array<std::atomic<std::uint64_t>, 4> cache_{};  // pool × hit
   std::atomic<std::uint64_t> session_reads_{0};
   std::atomic<std::uint64_t> session_writes_{0};

@@ -104,4 +104,14 @@ bool process_alive(pid_t pid) {
   return kill(pid, 0) == 0 || errno != ESRCH;
 }
 
+std::map<std::string, std::string> environ_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::map<std::string, std::string> env;
+  for (std::string entry; std::getline(in, entry, '\0');) {
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
 }  // namespace mepsim::testing

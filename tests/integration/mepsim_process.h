@@ -57,4 +57,7 @@ CommandResult run_shell(const std::string& command);
 
 bool process_alive(pid_t pid);
 
+// The environment of a process, as the kernel shows it: KEY -> value.
+std::map<std::string, std::string> environ_of(pid_t pid);
+
 }  // namespace mepsim::testing

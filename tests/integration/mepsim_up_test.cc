@@ -67,17 +67,6 @@ std::set<pid_t> web_pids(pid_t parent) {
   return pids;
 }
 
-// The environment of a process, as the kernel shows it.
-std::map<std::string, std::string> environ_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  std::map<std::string, std::string> env;
-  for (std::string entry; std::getline(in, entry, '\0');) {
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
-  return env;
-}
-
 // Every mepsim-web on the machine whose DATABASE_URL is `database_url`'s server: what a
 // run would leave behind, whoever its parent is now.
 std::set<pid_t> web_pids_on(const std::string& database_url) {
@@ -489,4 +478,53 @@ TEST_F(MepsimUpWeb, DeploymentOfANewRefStartsItsVersion) {
     EXPECT_NE(env.at("MEPSIM_RELEASE").find("1.7.5"), std::string::npos) << "pid " << pid;
   }
   EXPECT_EQ(health("APP_URL_HISTOLOGE"), std::make_pair(200, std::string("1.7.5")));
+}
+
+TEST_F(MepsimUpWeb, MaintenanceByTheProcedureTakesEffectAtTheRestart) {
+  // The procedure's literal commands: env-set changes nothing by itself; after
+  // `restart -s` the API is in maintenance, a partner is logged out, an admin keeps the
+  // back-office with the session opened before the restart (sessions live in Redis).
+  const std::string cli = std::string(MEPSIM_BINARY) + " scalingo -a histologe ";
+  httplib::Client app(env_.at("APP_URL_HISTOLOGE"));
+  const auto login = [&](const std::string& email) {
+    auto r =
+        app.Post("/connexion", "email=" + email + "&password=" + env_.at("MEPSIM_FIXTURE_PASSWORD"),
+                 "application/x-www-form-urlencoded");
+    return r ? r->get_header_value("Set-Cookie").substr(0, 42) : std::string();
+  };
+  const std::string partner = login("user-13-01@signal-logement.fr");
+  const std::string admin = login("admin-01@signal-logement.fr");
+  ASSERT_EQ(partner.rfind("PHPSESSID=", 0), 0u) << partner;
+  ASSERT_EQ(admin.rfind("PHPSESSID=", 0), 0u) << admin;
+
+  ASSERT_EQ(with_env(cli + "env-set MAINTENANCE_ENABLE=1").code, 0);
+  auto before = app.Get("/api/signalements");
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, 401) << "a variable change alone restarts nothing";
+
+  auto old = histologe_webs();
+  const auto restart = with_env(cli + "restart -s");
+  ASSERT_EQ(restart.code, 0) << restart.output;
+  wait_for_replacements(old);
+  auto api_reply = app.Get("/api/signalements");
+  ASSERT_TRUE(api_reply);
+  EXPECT_EQ(api_reply->status, 503);
+  EXPECT_EQ(api_reply->body,
+            R"({"error":"Service indisponible","message":"Maintenance en cours"})");
+  auto partner_bo = app.Get("/bo", {{"Cookie", partner}});
+  ASSERT_TRUE(partner_bo);
+  EXPECT_EQ(partner_bo->status, 302);
+  EXPECT_EQ(partner_bo->get_header_value("Location"), "/logout");
+  auto admin_bo = app.Get("/bo", {{"Cookie", admin}});
+  ASSERT_TRUE(admin_bo);
+  EXPECT_EQ(admin_bo->status, 200);
+
+  // Back out of maintenance for the suite's other cases.
+  ASSERT_EQ(with_env(cli + "env-set MAINTENANCE_ENABLE=0").code, 0);
+  old = histologe_webs();
+  ASSERT_EQ(with_env(cli + "restart -s").code, 0);
+  wait_for_replacements(old);
+  auto after = app.Get("/api/signalements");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401);
 }

@@ -15,23 +15,14 @@
 #include "sim/net/http_probe.h"
 #include "sim/platform/platform.h"
 #include "sim/platform/process_container_runtime.h"
+#include "tests/integration/mepsim_process.h"
 
 using namespace mepsim;
 using namespace mepsim::platform;
+using mepsim::testing::environ_of;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The environment of a process, as the kernel shows it: KEY -> value.
-std::map<std::string, std::string> environ_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  std::map<std::string, std::string> env;
-  for (std::string entry; std::getline(in, entry, '\0');) {
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
-  return env;
-}
 
 PlatformProfile histologe_profile() {
   std::ifstream in(std::string(MEPSIM_SOURCE_DIR) + "/scenarios/profiles/histologe.yaml");

@@ -8,23 +8,25 @@ namespace mepsim::testing {
 
 StubPeer::StubPeer(int status, std::string body, Duration hang)
     : status_(status), body_(std::move(body)), hang_(hang) {
-  auto server = web::HttpServer::listen(io_, {"127.0.0.1", 0, 8 << 20}, [this](const web::Request& r) {
-    SeenRequest seen{std::string(r.method_string()), std::string(r.target()), {}, r.body()};
-    for (const auto& field : r) {
-      std::string name(field.name_string());
-      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      seen.headers[name] = std::string(field.value());
-    }
-    {
-      std::lock_guard lock(mutex_);
-      seen_.push_back(std::move(seen));
-    }
-    if (hang_ > Duration::zero()) RealClock().sleep(hang_);
-    web::Response response(static_cast<boost::beast::http::status>(status_), r.version());
-    response.set(boost::beast::http::field::content_type, "application/json");
-    response.body() = body_;
-    return response;
-  });
+  auto server =
+      web::HttpServer::listen(io_, {"127.0.0.1", 0, 8 << 20}, [this](const web::Request& r) {
+        SeenRequest seen{std::string(r.method_string()), std::string(r.target()), {}, r.body()};
+        for (const auto& field : r) {
+          std::string name(field.name_string());
+          for (auto& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          seen.headers[name] = std::string(field.value());
+        }
+        {
+          std::lock_guard lock(mutex_);
+          seen_.push_back(std::move(seen));
+        }
+        if (hang_ > Duration::zero()) RealClock().sleep(hang_);
+        web::Response response(static_cast<boost::beast::http::status>(status_), r.version());
+        response.set(boost::beast::http::field::content_type, "application/json");
+        response.body() = body_;
+        return response;
+      });
   EXPECT_TRUE(server) << server.error().message;
   if (!server) return;
   server_ = std::move(server.value());

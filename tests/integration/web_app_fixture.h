@@ -25,12 +25,11 @@ inline constexpr const char* kAdmin = "admin-01@signal-logement.fr";
 inline constexpr const char* kPartner = "user-13-01@signal-logement.fr";
 inline constexpr const char* kApiUser = "api-01@signal-logement.fr";
 
-inline const char* kDraft =
-    R"({"adresse_logement_adresse":"12 rue de la République",)"
-    R"("adresse_logement_adresse_detail_code_postal":"13001",)"
-    R"("adresse_logement_adresse_detail_commune":"Marseille",)"
-    R"("vos_coordonnees_occupant_email":"occupant@example.org",)"
-    R"("vos_coordonnees_occupant_nom":"Martin","profil":"locataire"})";
+inline const char* kDraft = R"({"adresse_logement_adresse":"12 rue de la République",)"
+                            R"("adresse_logement_adresse_detail_code_postal":"13001",)"
+                            R"("adresse_logement_adresse_detail_commune":"Marseille",)"
+                            R"("vos_coordonnees_occupant_email":"occupant@example.org",)"
+                            R"("vos_coordonnees_occupant_nom":"Martin","profil":"locataire"})";
 
 class WebAppTest : public ::testing::Test {
  public:

@@ -10,7 +10,6 @@ using namespace mepsim;
 using namespace mepsim::testing;
 using namespace std::chrono_literals;
 
-
 TEST_F(WebAppTest, LoginSetsSessionCookieAndRedisKeyWithTtl) {
   // A login answers 302 to /bo with an HttpOnly, SameSite=Lax PHPSESSID whose session is
   // the Redis key sf_s<id> with a TTL of at most 1440 s.
@@ -185,8 +184,9 @@ TEST_F(WebAppTest, ProcessCacheColdAfterRestartRedisCacheWarm) {
   EXPECT_EQ(after->get_header_value("X-Cache-System"), "miss");
   auto metrics = get(web, "/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("mepsim_web_cache_requests_total{pool=\"system\",result=\"miss\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics->body.find("mepsim_web_cache_requests_total{pool=\"system\",result=\"miss\"} 1"),
+      std::string::npos)
       << metrics->body;
 }
 
@@ -253,9 +253,9 @@ TEST_F(WebAppTest, ApiTokenGuardsTheSignalements) {
   // back-office user gets no token.
   WebContainer web(base_env());
   auto c = web.client();
-  auto login = c.Post("/api/login",
-                      nlohmann::json{{"email", kApiUser}, {"password", kPassword}}.dump(),
-                      "application/json");
+  auto login =
+      c.Post("/api/login", nlohmann::json{{"email", kApiUser}, {"password", kPassword}}.dump(),
+             "application/json");
   ASSERT_TRUE(login);
   ASSERT_EQ(login->status, 200) << login->body;
   const std::string token = nlohmann::json::parse(login->body)["token"].get<std::string>();
@@ -270,9 +270,9 @@ TEST_F(WebAppTest, ApiTokenGuardsTheSignalements) {
   auto anonymous = c.Get("/api/signalements");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
-  auto partner = c.Post("/api/login",
-                        nlohmann::json{{"email", kPartner}, {"password", kPassword}}.dump(),
-                        "application/json");
+  auto partner =
+      c.Post("/api/login", nlohmann::json{{"email", kPartner}, {"password", kPassword}}.dump(),
+             "application/json");
   ASSERT_TRUE(partner);
   EXPECT_EQ(partner->status, 401);
 }
@@ -345,4 +345,21 @@ TEST_F(WebAppTest, PlantedFaultAnswers500) {
   auto home = get(web, "/");
   ASSERT_TRUE(home);
   EXPECT_EQ(home->status, 200);
+}
+
+TEST_F(WebAppTest, ReportOutsideAnyDepartmentIsRefusedNotFailed) {
+  // A postcode of no French department is the sender's mistake: 400 naming the field,
+  // no row, no 500.
+  WebContainer web(base_env());
+  auto c = web.client();
+  std::string draft = kDraft;
+  draft.replace(draft.find("13001"), 5, "00001");
+  auto created = c.Post("/signalement-draft/new", draft, "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201);
+  const auto uuid = nlohmann::json::parse(created->body)["uuid"].get<std::string>();
+  auto sent = c.Post("/signalement-draft/" + uuid + "/send", "", "application/json");
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 400) << sent->body;
+  EXPECT_NE(sent->body.find("adresse_logement_adresse_detail_code_postal"), std::string::npos);
 }

@@ -92,8 +92,8 @@ std::string cookie_value(const httplib::Result& result, const std::string& name)
     if (key != "Set-Cookie" && key != "set-cookie") continue;
     if (value.rfind(name + "=", 0) != 0) continue;
     const auto end = value.find(';');
-    return value.substr(name.size() + 1, end == std::string::npos ? std::string::npos
-                                                                   : end - name.size() - 1);
+    return value.substr(name.size() + 1,
+                        end == std::string::npos ? std::string::npos : end - name.size() - 1);
   }
   return "";
 }

@@ -64,7 +64,8 @@ TEST_F(WebAppTest, SlowGeocoderIsBoundedAndTheReportKept) {
   ASSERT_TRUE(db);
   auto rows = db->query(
       "SELECT j.status FROM job_event j JOIN signalement s ON s.id = j.signalement_id "
-      "WHERE s.uuid = '" + uuid + "' AND j.service = 'geocoding'");
+      "WHERE s.uuid = '" +
+      uuid + "' AND j.service = 'geocoding'");
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows.value()[0][0], "failed");

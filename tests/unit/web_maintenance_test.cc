@@ -11,8 +11,8 @@ namespace {
 
 const SessionUser kAdmin{1, "admin-01@signal-logement.fr", {"ROLE_ADMIN"}, std::nullopt};
 const SessionUser kPartner{2, "user-13-01@signal-logement.fr", {"ROLE_USER_PARTNER"}, 13};
-const SessionUser kTerritoryAdmin{3, "admin-territoire-13-01@signal-logement.fr",
-                                  {"ROLE_ADMIN_TERRITORY"}, 13};
+const SessionUser kTerritoryAdmin{
+    3, "admin-territoire-13-01@signal-logement.fr", {"ROLE_ADMIN_TERRITORY"}, 13};
 
 MaintenanceAction decide(std::string_view raw, const SessionUser* user) {
   auto target = parse_target(raw);
@@ -34,9 +34,9 @@ TEST(Maintenance, ApiIsUnavailableButItsDoc) {
 
 TEST(Maintenance, PublicFormsRedirectHomeUnlessAdmin) {
   // The blocked prefixes send visitors home; a super admin passes.
-  for (const char* path : {"/signalement", "/signalement-draft/new", "/suivre-mon-signalement/x",
-                           "/mot-de-pass-perdu", "/contact", "/demande-lien-signalement",
-                           "/activation/abc"}) {
+  for (const char* path :
+       {"/signalement", "/signalement-draft/new", "/suivre-mon-signalement/x", "/mot-de-pass-perdu",
+        "/contact", "/demande-lien-signalement", "/activation/abc"}) {
     EXPECT_EQ(decide(path, nullptr), MaintenanceAction::redirect_home) << path;
     EXPECT_EQ(decide(path, &kAdmin), MaintenanceAction::pass) << path;
   }
