@@ -77,27 +77,34 @@ redis_rate() {
 }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
-hello_rates=() redis_rates=() connexion_rates=() bo_rates=()
+hello_rates=() redis_rates=() health_rates=() connexion_rates=() bo_rates=()
 for i in $(seq "$repetitions"); do
   hello_rates+=("$(wrk_rate "http://127.0.0.1:$hello_port/")")
   redis_rates+=("$(redis_rate)")
+  health_rates+=("$(wrk_rate "$app/_mepsim/health")")
   connexion_rates+=("$(wrk_rate "$app/connexion")")
   bo_rates+=("$(wrk_rate -H "Cookie: $cookie" "$app/bo")")
   echo "repetition $i: hello ${hello_rates[-1]} req/s, redis GET ${redis_rates[-1]} ops/s," \
-       "/connexion ${connexion_rates[-1]} req/s, logged-in /bo ${bo_rates[-1]} req/s"
+       "health route ${health_rates[-1]} req/s, /connexion ${connexion_rates[-1]} req/s," \
+       "logged-in /bo ${bo_rates[-1]} req/s"
 done
 wrk_errors -H "Cookie: $cookie" "$app/bo"
 
 stats() { printf '%s\n' "$@" | median; }
 hello_median=$(stats "${hello_rates[@]}")
 redis_median=$(stats "${redis_rates[@]}")
+health_median=$(stats "${health_rates[@]}")
 connexion_median=$(stats "${connexion_rates[@]}")
 bo_median=$(stats "${bo_rates[@]}")
 echo "median hello: $hello_median req/s"
 echo "median redis-benchmark GET: $redis_median ops/s"
+echo "median health route through the router (the router's ceiling): $health_median req/s"
 echo "median /connexion through the router: $connexion_median req/s"
 echo "median logged-in /bo through the router: $bo_median req/s"
-awk -v c="$connexion_median" -v b="$bo_median" -v h="$hello_median" -v r="$redis_median" 'BEGIN {
-  printf "/connexion / hello: %.2f\n/bo / hello: %.2f (goal >= 0.30)\n/bo / redis GET: %.2f\n", c/h, b/h, b/r }'
+awk -v c="$connexion_median" -v b="$bo_median" -v h="$hello_median" -v r="$redis_median" \
+    -v g="$health_median" 'BEGIN {
+  printf "health through the router / hello: %.2f\n", g/h
+  printf "/connexion / hello: %.2f\n/bo / hello: %.2f (goal >= 0.30)\n/bo / redis GET: %.2f\n", c/h, b/h, b/r
+  printf "/bo / health through the router: %.2f\n", b/g }'
 echo "resident memory, after the load:"
 report_rss

@@ -5,6 +5,7 @@
 // release with a new namespace starts cold.
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -15,6 +16,10 @@
 #include "sim/web/web_metrics.h"
 
 namespace mepsim::web {
+
+// Replies to GETs sent earlier in the same round trip as the session (key → reply): a
+// lookup finding all its keys here costs no round trip of its own.
+using Prefetched = std::map<std::string, Result<std::string>>;
 
 struct CacheRead {
   std::string value;
@@ -32,7 +37,8 @@ class AppCache {
   // cache does when its adapter fails.
   Result<CacheRead> get(RedisConnection* redis, const std::string& key, int ttl_s,
                         const std::vector<std::string>& tags,
-                        const std::function<Result<std::string>()>& compute);
+                        const std::function<Result<std::string>()>& compute,
+                        const Prefetched* prefetched = nullptr);
   // Every item carrying one of `tags` reads as a miss from now on.
   Result<void> invalidate(RedisConnection& redis, const std::vector<std::string>& tags);
 

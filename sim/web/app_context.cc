@@ -83,6 +83,19 @@ void AppContext::account_database_queries() {
   t.queries_counted = sent;
 }
 
+std::optional<std::string> AppContext::scope_of_session(const std::string& session_id) {
+  std::lock_guard lock(scopes_mutex_);
+  const auto found = scopes_.find(session_id);
+  if (found == scopes_.end()) return std::nullopt;
+  return found->second;
+}
+
+void AppContext::remember_scope(const std::string& session_id, const std::string& scope) {
+  std::lock_guard lock(scopes_mutex_);
+  if (scopes_.size() >= kSessionScopesMax) scopes_.clear();
+  scopes_.insert_or_assign(session_id, scope);
+}
+
 Rng& AppContext::rng() {
   PerThread& t = per_thread();
   if (!t.rng) t.rng.emplace(Rng::fresh_seed());

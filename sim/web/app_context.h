@@ -5,6 +5,9 @@
 // its datastores restarting, as PHP-FPM workers do).
 
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 #include "sim/core/clock.h"
 #include "sim/core/result.h"
@@ -34,6 +37,7 @@ class AppContext {
   WebMetrics& metrics() { return metrics_; }
   SessionStore& sessions() { return sessions_; }
   AppCache& app_cache() { return app_cache_; }
+  const AppCache& app_cache() const { return app_cache_; }
   SystemCache& system_cache() { return system_cache_; }
   RateLimiter& rate_limiter() { return rate_limiter_; }
   const Geocoder& geocoder() const { return geocoder_; }
@@ -47,6 +51,10 @@ class AppContext {
   void forget_database();
   // Counts the statements the thread's database sent since the last call.
   void account_database_queries();
+  // The scope ("all", a territory id) of sessions seen by this process, so that a route's
+  // cache keys can be read in the session's round trip. Bounded: cleared when full.
+  std::optional<std::string> scope_of_session(const std::string& session_id);
+  void remember_scope(const std::string& session_id, const std::string& scope);
   // This thread's data-plane random stream (planted route faults).
   Rng& rng();
 
@@ -64,6 +72,9 @@ class AppContext {
   Geocoder geocoder_;
   Mailer mailer_;
   std::unique_ptr<SentryReporter> sentry_;
+  static constexpr std::size_t kSessionScopesMax = 65'536;
+  std::mutex scopes_mutex_;
+  std::unordered_map<std::string, std::string> scopes_;
 };
 
 }  // namespace mepsim::web

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/web/app_cache.h"
 #include "sim/web/http_server.h"
 #include "sim/web/request_parts.h"
 #include "sim/web/session_user.h"
@@ -35,6 +36,7 @@ struct Exchange {
   bool app_cache_consulted = false;
   bool app_cache_hit = true;  // all lookups hit (X-Cache: hit)
   std::optional<bool> system_cache_hit;
+  Prefetched prefetched;  // GETs the firewall sent along with the session
 
   Response response{boost::beast::http::status::ok, 11};
 

@@ -32,7 +32,8 @@ Result<void> remember_user(AppContext& app, Exchange& ex, RedisConnection& redis
 
 }  // namespace
 
-Result<void> authenticate_session(AppContext& app, Exchange& ex, bool needs_user) {
+Result<void> authenticate_session(AppContext& app, Exchange& ex, bool needs_user,
+                                  const Route* route) {
   const auto cookie = ex.cookies.find(kSessionCookie);
   const bool has_session =
       cookie != ex.cookies.end() && SessionStore::is_session_id(cookie->second);
@@ -42,10 +43,16 @@ Result<void> authenticate_session(AppContext& app, Exchange& ex, bool needs_user
   if (!redis) return needs_user ? Result<void>(redis.error()) : Result<void>();
   if (has_session) {
     ex.session_id = cookie->second;
-    auto user = app.sessions().load(*redis.value(), ex.session_id, app.now());
+    const bool prefetching = route != nullptr && route->prefetch != nullptr;
+    std::vector<std::string> also_get;
+    if (prefetching) {
+      if (auto scope = app.scope_of_session(ex.session_id)) also_get = route->prefetch(app, *scope);
+    }
+    auto user = app.sessions().load(*redis.value(), ex.session_id, also_get, &ex.prefetched);
     if (!user) return needs_user ? Result<void>(user.error()) : Result<void>();
     if (user.value()) {
       ex.user = std::move(user.value());
+      if (prefetching) app.remember_scope(ex.session_id, scope_key(*ex.user));
       return {};
     }
   }

@@ -13,7 +13,9 @@ namespace mepsim::web {
 // Sets ex.user (and ex.session_id) when the request carries valid credentials. A datastore
 // failure is an error only where the route cannot do without the user (`needs_user`):
 // public pages are served to a visitor whose session cannot be read.
-Result<void> authenticate_session(AppContext& app, Exchange& ex, bool needs_user);
+// `route` (may be null) names Redis keys to read along with the session.
+Result<void> authenticate_session(AppContext& app, Exchange& ex, bool needs_user,
+                                  const Route* route);
 Result<void> authenticate_token(AppContext& app, Exchange& ex);
 
 }  // namespace mepsim::web

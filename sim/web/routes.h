@@ -15,6 +15,9 @@
 namespace mepsim::web {
 
 using RouteHandler = Result<void> (*)(AppContext&, Exchange&);
+// The Redis keys a route will read for a user of this scope ("all", a territory id): the
+// firewall GETs them in the session's round trip, once it knows the session's scope.
+using PrefetchKeys = std::vector<std::string> (*)(const AppContext&, const std::string& scope);
 
 enum class Access {
   open,         // anyone; the session is read when there is one
@@ -27,6 +30,7 @@ struct Route {
   std::string_view pattern;  // "/signalement-draft/{uuid}/send"
   Access access;
   RouteHandler handler;
+  PrefetchKeys prefetch;  // null: nothing to read ahead
 };
 
 const std::vector<Route>& app_routes();
@@ -39,13 +43,14 @@ struct RouteMatch {
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path);
 
 // Handlers, by file.
-Result<void> home(AppContext&, Exchange&);                   // routes_public.cc
-Result<void> static_page(AppContext&, Exchange&);            // routes_public.cc
-Result<void> contact_send(AppContext&, Exchange&);           // routes_public.cc
-Result<void> login_form(AppContext&, Exchange&);             // routes_account.cc
-Result<void> login_check(AppContext&, Exchange&);            // routes_account.cc
-Result<void> logout(AppContext&, Exchange&);                 // routes_account.cc
-Result<void> dashboard(AppContext&, Exchange&);              // routes_back_office.cc
+Result<void> home(AppContext&, Exchange&);          // routes_public.cc
+Result<void> static_page(AppContext&, Exchange&);   // routes_public.cc
+Result<void> contact_send(AppContext&, Exchange&);  // routes_public.cc
+Result<void> login_form(AppContext&, Exchange&);    // routes_account.cc
+Result<void> login_check(AppContext&, Exchange&);   // routes_account.cc
+Result<void> logout(AppContext&, Exchange&);        // routes_account.cc
+Result<void> dashboard(AppContext&, Exchange&);     // routes_back_office.cc
+std::vector<std::string> dashboard_keys(const AppContext&, const std::string& scope);
 Result<void> signalement_list(AppContext&, Exchange&);       // routes_back_office.cc
 Result<void> statistics(AppContext&, Exchange&);             // routes_back_office.cc
 Result<void> draft_new(AppContext&, Exchange&);              // routes_report.cc

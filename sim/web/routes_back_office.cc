@@ -16,11 +16,6 @@ constexpr int kKpiTtlS = 600;
 constexpr int kSearchFiltersTtlS = 3600;
 constexpr int kStatisticsTtlS = 3600;
 
-std::string scope_key(const SessionUser& user) {
-  const auto scope = scope_of(user);
-  return scope ? std::to_string(*scope) : "all";
-}
-
 Result<std::string> kpi_json(AppContext& app, std::optional<std::int64_t> scope) {
   auto db = app.database();
   if (!db) return db.error();
@@ -38,8 +33,9 @@ Result<nlohmann::json> cached_kpi(AppContext& app, Exchange& ex, const std::stri
   auto redis = app.redis();
   if (!redis) return redis.error();
   const auto scope = scope_of(*ex.user);
-  auto read = app.app_cache().get(redis.value(), key, ttl_s, {"signalement"},
-                                  [&] { return kpi_json(app, scope); });
+  auto read = app.app_cache().get(
+      redis.value(), key, ttl_s, {"signalement"}, [&] { return kpi_json(app, scope); },
+      &ex.prefetched);
   if (!read) return read.error();
   ex.note_app_cache(read->hit);
   return nlohmann::json::parse(read->value, nullptr, false);
@@ -57,6 +53,10 @@ std::string kpi_cards(const nlohmann::json& kpi) {
 }
 
 }  // namespace
+
+std::vector<std::string> dashboard_keys(const AppContext& app, const std::string& scope) {
+  return {app.app_cache().item_key("tab_kpi_" + scope), app.app_cache().tag_key("signalement")};
+}
 
 Result<void> dashboard(AppContext& app, Exchange& ex) {
   auto kpi = cached_kpi(app, ex, "tab_kpi_" + scope_key(*ex.user), kKpiTtlS);

@@ -50,12 +50,19 @@ std::optional<SessionUser> SessionStore::decode(const std::string& value) const 
 }
 
 Result<std::optional<SessionUser>> SessionStore::load(RedisConnection& redis, const std::string& id,
-                                                      Instant) {
+                                                      const std::vector<std::string>& also_get,
+                                                      Prefetched* prefetched) {
   if (!is_session_id(id)) return std::optional<SessionUser>();
   const std::string k = key(id);
-  auto replies = redis.pipeline({{"GET", k}, {"EXPIRE", k, std::to_string(kSessionTtlS)}});
-  metrics_.count_redis_commands(2);
+  std::vector<std::vector<std::string>> commands = {{"GET", k},
+                                                    {"EXPIRE", k, std::to_string(kSessionTtlS)}};
+  for (const auto& extra : also_get) commands.push_back({"GET", extra});
+  auto replies = redis.pipeline(commands);
+  metrics_.count_redis_commands(commands.size());
   if (!replies) return replies.error();
+  for (std::size_t i = 0; prefetched != nullptr && i < also_get.size(); ++i) {
+    prefetched->insert_or_assign(also_get[i], std::move(replies.value()[i + 2]));
+  }
   metrics_.count_session_read();
   auto& value = replies.value()[0];
   if (!value) {

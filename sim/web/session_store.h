@@ -10,6 +10,7 @@
 #include "sim/core/clock.h"
 #include "sim/core/result.h"
 #include "sim/datastore/redis_connection.h"
+#include "sim/web/app_cache.h"
 #include "sim/web/session_user.h"
 #include "sim/web/web_metrics.h"
 
@@ -23,10 +24,12 @@ class SessionStore {
  public:
   SessionStore(int format, WebMetrics& metrics) : format_(format), metrics_(metrics) {}
 
-  // Reads the session and renews its TTL in one round trip. Empty when there is none, it
+  // Reads the session and renews its TTL in one round trip, with the GETs of `also_get`
+  // in the same pipeline (their replies go to `prefetched`). Empty when there is none, it
   // expired, or another release's format wrote it. A Redis failure is an error.
   Result<std::optional<SessionUser>> load(RedisConnection& redis, const std::string& id,
-                                          Instant now);
+                                          const std::vector<std::string>& also_get = {},
+                                          Prefetched* prefetched = nullptr);
   // A new session for `user` under a new id (the old one, if any, is deleted: a login
   // never keeps the id the visitor came with). Returns the new id.
   Result<std::string> open(RedisConnection& redis, const SessionUser& user, Instant now,

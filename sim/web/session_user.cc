@@ -42,4 +42,9 @@ std::optional<std::int64_t> scope_of(const SessionUser& user) {
   return user.territory_id.value_or(0);
 }
 
+std::string scope_key(const SessionUser& user) {
+  const auto scope = scope_of(user);
+  return scope ? std::to_string(*scope) : "all";
+}
+
 }  // namespace mepsim::web

@@ -25,5 +25,7 @@ bool is_granted(const std::vector<std::string>& roles, std::string_view role);
 bool can_use_back_office(const SessionUser& user);
 // The territory whose reports the user sees: none for a super admin (all of them).
 std::optional<std::int64_t> scope_of(const SessionUser& user);
+// The same as a cache key part: "all" or the territory's id.
+std::string scope_key(const SessionUser& user);
 
 }  // namespace mepsim::web

@@ -185,7 +185,10 @@ Response WebApp::handle(const Request& request) {
     if (access == Access::api) {
       if (auto a = authenticate_token(app, ex); !a) return a;
     } else if (!is_api_path(ex.target.path)) {
-      if (auto a = authenticate_session(app, ex, access == Access::back_office); !a) return a;
+      const Route* route = match && match->method_allowed ? &app_routes()[match->index] : nullptr;
+      if (auto a = authenticate_session(app, ex, access == Access::back_office, route); !a) {
+        return a;
+      }
     }
     if (apply_maintenance(app, ex)) return {};
     if (!match || !match->method_allowed) {

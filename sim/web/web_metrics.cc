@@ -69,6 +69,8 @@ std::string WebMetrics::render(const std::string& version) const {
   counter("mepsim_web_session_writes_total", "Sessions written to Redis.", session_writes_);
   counter("mepsim_web_mysql_queries_total", "Statements sent to MySQL.", mysql_queries_);
   counter("mepsim_web_redis_commands_total", "Commands sent to Redis.", redis_commands_);
+  counter("mepsim_web_redis_round_trips_total", "Round trips to Redis (pipelines count once).",
+          redis_round_trips_);
   counter("mepsim_web_sentry_events_total", "Errors reported to Sentry.", sentry_events_);
   out += fmt::format(
       "# HELP mepsim_web_info The release this container runs.\n# TYPE mepsim_web_info gauge\n"

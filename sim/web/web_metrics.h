@@ -26,8 +26,10 @@ class WebMetrics {
   void count_mysql_queries(std::uint64_t n) {
     mysql_queries_.fetch_add(n, std::memory_order_relaxed);
   }
+  // One round trip to Redis carrying `n` commands (a pipeline or a single command).
   void count_redis_commands(std::uint64_t n) {
     redis_commands_.fetch_add(n, std::memory_order_relaxed);
+    redis_round_trips_.fetch_add(1, std::memory_order_relaxed);
   }
   void count_sentry_event() { sentry_events_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -51,6 +53,7 @@ class WebMetrics {
   std::atomic<std::uint64_t> session_writes_{0};
   std::atomic<std::uint64_t> mysql_queries_{0};
   std::atomic<std::uint64_t> redis_commands_{0};
+  std::atomic<std::uint64_t> redis_round_trips_{0};
   std::atomic<std::uint64_t> sentry_events_{0};
 };
 

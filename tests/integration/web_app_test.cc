@@ -363,3 +363,46 @@ TEST_F(WebAppTest, ReportOutsideAnyDepartmentIsRefusedNotFailed) {
   EXPECT_EQ(sent->status, 400) << sent->body;
   EXPECT_NE(sent->body.find("adresse_logement_adresse_detail_code_postal"), std::string::npos);
 }
+
+TEST_F(WebAppTest, FiveFailedLoginsThrottleTheSixth) {
+  // After 5 failed logins a minute from one address for one email, even the right
+  // password is refused; another email from the same address is not.
+  WebEnv env = base_env();
+  env["MEPSIM_RATE_LIMITS"] = "on";
+  WebContainer web(env);
+  auto c = web.client();
+  const httplib::Headers from = {{"X-Forwarded-For", "198.51.100.4"}};
+  const auto attempt = [&](const std::string& email, const std::string& password) {
+    auto r = c.Post("/connexion", from, "email=" + email + "&password=" + password,
+                    "application/x-www-form-urlencoded");
+    return r ? r->get_header_value("Location") : std::string("no answer");
+  };
+  for (int i = 0; i < 5; ++i) attempt(kPartner, "wrong");
+  const std::string throttled = attempt(kPartner, kPassword);
+  // The minute may have turned during the attempts: then the sixth is a fresh first try.
+  EXPECT_TRUE(throttled == "/connexion?error=throttled" || throttled == "/bo") << throttled;
+  EXPECT_EQ(attempt(kAdmin, kPassword), "/bo");
+}
+
+TEST_F(WebAppTest, WarmDashboardIsOneRedisRoundTrip) {
+  // Once a container knows a session's scope, a dashboard with a warm cache reads the
+  // session and the KPI counts in one Redis round trip (4 commands), and still hits.
+  WebContainer web(base_env());
+  const std::string id = login(web, kPartner);
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(get(web, "/bo", "PHPSESSID=" + id));
+  ASSERT_TRUE(get(web, "/bo", "PHPSESSID=" + id));
+  const auto counter = [&](const std::string& name) {
+    auto metrics = get(web, "/metrics");
+    const auto at = metrics ? metrics->body.find("\n" + name + " ") : std::string::npos;
+    return at == std::string::npos ? -1L : std::stol(metrics->body.substr(at + name.size() + 2));
+  };
+  const long trips = counter("mepsim_web_redis_round_trips_total");
+  const long commands = counter("mepsim_web_redis_commands_total");
+  auto warm = get(web, "/bo", "PHPSESSID=" + id);
+  ASSERT_TRUE(warm);
+  EXPECT_EQ(warm->status, 200);
+  EXPECT_EQ(warm->get_header_value("X-Cache"), "hit");
+  EXPECT_EQ(counter("mepsim_web_redis_round_trips_total") - trips, 1);
+  EXPECT_EQ(counter("mepsim_web_redis_commands_total") - commands, 4);
+}
