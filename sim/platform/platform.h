@@ -184,6 +184,8 @@ class Platform {
                          const std::string& error);
   void finish_one_off(const std::string& id);
   std::pair<int, std::string> console(const OneOff& run, AppState& app);
+  std::pair<int, std::string> real_console(const OneOff& run, AppState& app,
+                                           const std::vector<std::string>& argv);
 
   VirtualClock& clock_;
   Scheduler scheduler_;

@@ -273,6 +273,31 @@ Result<OneOff> Platform::one_off(const std::string& id) const {
   return make_error(ErrorCode::not_found, "container not found: " + id);
 }
 
+// `php bin/console …` in a one-off container, when containers are real processes: the
+// web container's own console (`mepsim-web console …`) against the app's database, with the
+// one-off's environment. Real time, bounded like the postdeploy hook.
+std::pair<int, std::string> Platform::real_console(const OneOff& run, AppState& app,
+                                                   const std::vector<std::string>& argv) {
+  const Deployment* release = app.deployment(app.serving_deployment_id);
+  ContainerSpec spec{app.app.name,
+                     "one-off-1",
+                     "one-off",
+                     release != nullptr ? release->version : std::string(),
+                     app.serving_manifest,
+                     run.env};
+  std::vector<std::string> args = {"console"};
+  args.insert(args.end(), argv.begin() + 2, argv.end());
+  auto outcome = runtime_.run_task(spec, std::move(args), kHookTimeout);
+  if (!outcome) return {137, outcome.error().message + "\n"};
+  // The runtime quotes the output behind "  | ": a one-off shows it as printed.
+  std::string output;
+  std::istringstream lines(outcome->output);
+  for (std::string line; std::getline(lines, line);) {
+    output += (line.rfind("  | ", 0) == 0 ? line.substr(4) : line) + "\n";
+  }
+  return {outcome->exit_code, output};
+}
+
 // The app's console, as far as a rehearsal needs it. PHP does not run here: the model
 // answers for `php bin/console …` the way the real commands do, including their refusal
 // to run while maintenance is on (FACTS.md).
@@ -285,6 +310,7 @@ std::pair<int, std::string> Platform::console(const OneOff& run, AppState& app) 
     return v != run.env.end() && v->second == "1";
   };
   if (argv.size() >= 3 && argv[0] == "php" && argv[1] == "bin/console") {
+    if (runtime_.runs_tasks()) return real_console(run, app, argv);
     const std::string& cmd = argv[2];
     if (cmd == "doctrine:migrations:migrate") {
       std::string out;

@@ -528,3 +528,17 @@ TEST_F(MepsimUpWeb, MaintenanceByTheProcedureTakesEffectAtTheRestart) {
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 401);
 }
+
+TEST_F(MepsimUpWeb, OneOffConsoleRunsTheAppsRealConsole) {
+  // `scalingo run php bin/console …` runs the web container's console against the app's
+  // database: the migration status lists the applied versions, and a cron command is
+  // refused while a one-off's MAINTENANCE_ENABLE=1 says maintenance is on.
+  const std::string cli = std::string(MEPSIM_BINARY) + " scalingo -a histologe ";
+  const auto status = with_env(cli + "run php bin/console doctrine:migrations:status");
+  EXPECT_EQ(status.code, 0) << status.output;
+  EXPECT_NE(status.output.find("Version2026"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("Executed:"), std::string::npos) << status.output;
+  const auto refused =
+      with_env(cli + "run -e MAINTENANCE_ENABLE=1 php bin/console app:send-daily-emails");
+  EXPECT_NE(refused.code, 0) << refused.output;
+}
