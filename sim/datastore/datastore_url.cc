@@ -18,9 +18,21 @@ struct UrlParts {
   std::string path;  // without the leading '/'
 };
 
+// The text as an error may quote it: a password between "user:" and "@" becomes "***",
+// since these errors end up in logs (a container's DATABASE_URL, a mistyped --mysql-url).
+std::string without_password(std::string_view text) {
+  const auto scheme = text.find("://");
+  const auto start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const auto at = text.rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  const auto colon = text.find(':', start);
+  if (colon == std::string_view::npos || colon > at) return std::string(text);
+  return std::string(text.substr(0, colon + 1)) + "***" + std::string(text.substr(at));
+}
+
 Error bad(std::string_view text, std::size_t offset, std::string_view what) {
-  return make_error(ErrorCode::invalid_input,
-                    fmt::format("{} (column {} of \"{}\")", what, offset + 1, text));
+  return make_error(ErrorCode::invalid_input, fmt::format("{} (column {} of \"{}\")", what,
+                                                          offset + 1, without_password(text)));
 }
 
 int hex_value(char c) {

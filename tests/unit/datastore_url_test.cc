@@ -166,10 +166,11 @@ TEST(MysqlUrl, RejectsBrokenPercentEscapes) {
 }
 
 TEST(MysqlUrl, ErrorMessageQuotesTheUrl) {
-  // The message quotes the URL that was refused, so the user sees which one.
+  // The message quotes the URL that was refused, so the user sees which one — with its
+  // password masked, as the message may end up in a log.
   const auto url = parse_mysql_url("mysql://app:pw@h:0/db");
   ASSERT_FALSE(url.ok());
-  EXPECT_NE(url.error().message.find("\"mysql://app:pw@h:0/db\""), std::string::npos)
+  EXPECT_NE(url.error().message.find("\"mysql://app:***@h:0/db\""), std::string::npos)
       << url.error().message;
 }
 
@@ -284,3 +285,14 @@ TEST(RedisUrl, RejectsQueryString) {
 
 }  // namespace
 }  // namespace mepsim
+
+TEST(DatastoreUrl, ErrorsNeverQuoteThePassword) {
+  // A malformed URL's error quotes the text with its password masked: it lands in logs.
+  auto mysql = mepsim::parse_mysql_url("mysql://app:s3cret-pw@127.0.0.1:notaport/histologe");
+  ASSERT_FALSE(mysql);
+  EXPECT_EQ(mysql.error().message.find("s3cret-pw"), std::string::npos) << mysql.error().message;
+  EXPECT_NE(mysql.error().message.find("app:***@"), std::string::npos) << mysql.error().message;
+  auto redis = mepsim::parse_redis_url("redis://default:s3cret-pw@127.0.0.1:6379/zero");
+  ASSERT_FALSE(redis);
+  EXPECT_EQ(redis.error().message.find("s3cret-pw"), std::string::npos) << redis.error().message;
+}
