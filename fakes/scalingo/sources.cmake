@@ -1,0 +1,13 @@
+target_sources(mepsim_fakes PRIVATE
+  scalingo/api_context.cc
+  scalingo/json_views.cc
+  scalingo/jwt.cc
+  scalingo/routes_apps.cc
+  scalingo/routes_auth.cc
+  scalingo/routes_containers.cc
+  scalingo/routes_deployments.cc
+  scalingo/routes_one_off.cc
+  scalingo/routes_scm.cc
+  scalingo/routes_variables.cc
+  scalingo/scalingo_api.cc
+)
