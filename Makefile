@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: deps build rehearse test test-unit test-integration test-asan bench format clean
+.PHONY: deps build rehearse test test-unit test-integration test-asan bench fuzz format clean
 
 deps:
 	scripts/install-deps
@@ -42,6 +42,12 @@ bench: build
 	$(BUILD)/bench/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bench/router_vs_direct.sh $(BUILD) 5
 	bench/web_vs_peers.sh $(BUILD) 3 10
+	$(BUILD)/bench/sentry_ingest_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+
+# The Sentry envelope parser under libFuzzer (clang), for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tests/fuzz/run $(FUZZ_SECONDS) $(CURDIR)/build-fuzz
 
 format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

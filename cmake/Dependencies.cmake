@@ -9,6 +9,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
+find_package(ZLIB REQUIRED)                  # the Sentry fake inflates gzip request bodies
 
 # cpp-httplib 0.11 is packaged as a shared library whose feature macros
 # (CPPHTTPLIB_OPENSSL_SUPPORT, …) live only in its .pc: compiling without them

@@ -29,9 +29,9 @@ enum class LatencyShape { none, fixed, uniform, lognormal };
 
 struct LatencyPolicy {
   LatencyShape shape = LatencyShape::none;
-  double fixed_ms = 0;                  // fixed
-  double min_ms = 0, max_ms = 0;        // uniform
-  double median_ms = 0, sigma = 0;      // lognormal: exp(mu) = median
+  double fixed_ms = 0;              // fixed
+  double min_ms = 0, max_ms = 0;    // uniform
+  double median_ms = 0, sigma = 0;  // lognormal: exp(mu) = median
 };
 
 // What one operation of one fake suffers. Probabilities are in [0, 1].
@@ -57,6 +57,9 @@ struct ChaosDecision {
   int status = 0;
   int retry_after_s = 0;
 };
+
+// "error_status", "rate_limit"…: the name faults_used() and the journal give a kind.
+const char* to_string(ChaosDecision::Kind kind);
 
 // Policies as JSON (the admin API's and the scenarios' shape):
 //   {"latency":{"shape":"lognormal","median_ms":80,"sigma":0.5},

@@ -49,7 +49,8 @@ struct FakeServerOptions {
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;
   // Control-plane time of journal entries and outage windows; null: the latency clock.
   const Clock* control_clock = nullptr;
-  // Handler latency (real time); null: an unscaled RealClock of the server's own.
+  // Handler latency (real time) and the chaos delays, slept on it; null: an unscaled
+  // RealClock of the server's own.
   const Clock* latency_clock = nullptr;
   Chaos* chaos = nullptr;  // null: no chaos
   // The fake's error body for a status the chaos layer or the server itself answers

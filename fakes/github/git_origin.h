@@ -44,12 +44,18 @@ struct RefUpdate {
 // branch heads or earlier commits; every commit's app.yaml from the manifest text given.
 struct SeedCommit {
   std::string message;
-  std::string manifest_yaml;  // app.yaml at that commit
+  // app.yaml at that commit; "" keeps the first parent's.
+  std::string manifest_yaml;
   std::map<std::string, std::string> files;  // other files, path → content
+  // An earlier branch this commit merges ("Merge pull request #N from …"): its head is the
+  // second parent, and the files it changed since the merge base come along.
+  std::string merge;
 };
 struct SeedBranch {
   std::string name;
-  std::string from;  // branch or tag it starts from ("" for the first, root branch)
+  // Branch or tag it starts from, optionally "~N" first parents back ("" for the first,
+  // root branch).
+  std::string from;
   std::vector<SeedCommit> commits;
 };
 struct SeedTag {
@@ -69,8 +75,11 @@ class GitOrigin {
  public:
   // Creates the bare repository under `folder` and seeds it. The same seed gives the same
   // commit shas (author, committer and dates are fixed).
+  // `clock` dates the merge commits merge() writes; null: one minute after the previous
+  // commit it wrote (seed.epoch onwards), deterministic without any clock.
   static Result<std::unique_ptr<GitOrigin>> create(const std::filesystem::path& folder,
-                                                    const RepositorySeed& seed);
+                                                   const RepositorySeed& seed,
+                                                   const Clock* clock = nullptr);
   ~GitOrigin();
 
   const std::string& owner() const;
@@ -84,12 +93,14 @@ class GitOrigin {
   Result<std::map<std::string, std::string>> branches() const;  // name → sha
   Result<std::map<std::string, std::string>> tags() const;      // name → commit sha
   Result<bool> is_ancestor(const std::string& ancestor, const std::string& descendant) const;
-  // Commits reachable from `to` and not from `from`, newest first (`git rev-list from..to`).
+  // Commits reachable from `to` and not from `from`, newest first (`git rev-list from..to`),
+  // at most 250 like GitHub's compare; `from` "" for every commit reachable from `to`.
   Result<std::vector<CommitInfo>> commits_between(const std::string& from,
                                                   const std::string& to) const;
   Result<std::string> file_at(const std::string& ref, const std::string& path) const;
 
-  // Writes: each is what the GitHub API does on the server side.
+  // Writes: each is what the GitHub API does on the server side. `ref` is a full name
+  // ("refs/tags/1.7.4") or as the API's paths spell it ("tags/1.7.4").
   Result<void> create_ref(const std::string& ref, const std::string& sha);  // conflict: exists
   Result<void> update_ref(const std::string& ref, const std::string& sha);
   Result<void> delete_ref(const std::string& ref);
@@ -100,13 +111,19 @@ class GitOrigin {
 
   // Serves one smart-HTTP request through `git http-backend` (CGI). `path_info` is the
   // path below the repository URL ("/info/refs", "/git-upload-pack",
-  // "/git-receive-pack"). The answer is the CGI's status, headers and body.
+  // "/git-receive-pack"). The answer is the CGI's status, headers and body. The caller
+  // checks credentials; a receive-pack (its advertisement included) without remote_user
+  // is answered 401 with `WWW-Authenticate: Basic`, as GitHub does, so git asks for them.
+  // Bounds: request body 64 MiB, response 256 MiB, 120 s of real time.
   struct CgiRequest {
     std::string method;
     std::string path_info;
     std::string query;
     std::string content_type;
-    std::string content_encoding;  // git sends gzip bodies for large requests
+    // The Content-Encoding of `body` ("gzip" for git's large requests); "" once the HTTP
+    // server has decoded it (cpp-httplib does).
+    std::string content_encoding;
+    std::string git_protocol;  // the Git-Protocol header ("version=2"); "": protocol v0
     std::string body;
     std::string remote_user;  // "" for anonymous reads
   };
@@ -115,8 +132,9 @@ class GitOrigin {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
   };
-  // After a receive-pack, every ref the push moved is reported to the push listener,
-  // outside the repository's lock.
+  // After a receive-pack, every ref the push moved (sorted by ref name) is reported to the
+  // push listener, outside the repository's lock, on the thread that called
+  // serve_smart_http. API writes (create_ref, merge…) are not reported: their caller knows.
   Result<CgiResponse> serve_smart_http(const CgiRequest& request);
   void on_push(std::function<void(const std::vector<RefUpdate>&)> listener);
 

@@ -22,6 +22,8 @@
 
 namespace mepsim::fakes::scalingo {
 
+class GithubIntegration;
+
 // One request being answered, and what the journal will say about it.
 struct Exchange {
   const httplib::Request& req;
@@ -46,6 +48,8 @@ class ApiContext {
   const int one_off_waits_max;
   std::atomic<int> one_off_waits{0};
   std::atomic<bool> stopping{false};
+  // Where `POST /hooks/github` deliveries go; null until the wiring links GitHub.
+  std::atomic<GithubIntegration*> github_integration{nullptr};
 
   // "http://127.0.0.1:PORT", set once the server is bound, before it serves.
   std::string base_url;

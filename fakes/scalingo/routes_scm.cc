@@ -1,8 +1,10 @@
 // The app's link to its GitHub repository (`…/scm_repo_link`: GET, POST 201, PATCH,
-// DELETE 204), a manual deploy of a branch, the open pull requests (always none: the
-// GitHub fake is not wired in yet) and the review apps.
+// DELETE 204), a manual deploy of a branch, the open pull requests (always none here:
+// the integration reads them from GitHub) and the review apps; and the endpoint GitHub
+// delivers the linked repository's webhooks to (github_integration.h).
 
 #include "fakes/scalingo/api_context.h"
+#include "fakes/scalingo/github_integration.h"
 #include "fakes/scalingo/json_views.h"
 
 namespace mepsim::fakes::scalingo {
@@ -146,6 +148,21 @@ void list_review_apps(ApiContext& ctx, Exchange& ex) {
   reply_json(ex, 200, {{"review_apps", std::move(items)}});
 }
 
+// GitHub's deliveries: signed with the hook's secret, not with a bearer.
+void github_hook(ApiContext& ctx, Exchange& ex) {
+  GithubIntegration* integration = ctx.github_integration;
+  if (integration == nullptr) {
+    ex.notes.push_back("no GitHub integration linked");
+    return reply_not_found(ex, "hook");
+  }
+  const std::string event = ex.req.get_header_value("X-GitHub-Event");
+  ex.notes.push_back("event " + event);
+  const auto answer =
+      integration->receive(event, ex.req.get_header_value("X-Hub-Signature-256"), ex.req.body);
+  ex.res.status = answer.status;
+  ex.res.set_content(answer.body, "application/json; charset=utf-8");
+}
+
 }  // namespace
 
 std::vector<Route> scm_routes() {
@@ -158,6 +175,7 @@ std::vector<Route> scm_routes() {
       {"POST", link + "/manual_deploy", Access::bearer, manual_deploy},
       {"GET", link + "/pulls", Access::bearer, list_pulls},
       {"GET", link + "/review_apps", Access::bearer, list_review_apps},
+      {"POST", "/hooks/github", Access::open, github_hook},
   };
 }
 

@@ -214,4 +214,12 @@ const RequestJournal& ScalingoApi::journal() const {
   return impl_->journal;
 }
 
+void ScalingoApi::set_github_integration(GithubIntegration* integration) {
+  impl_->context.github_integration = integration;
+}
+
+std::string ScalingoApi::github_hook_url() const {
+  return impl_->context.base_url + "/hooks/github";
+}
+
 }  // namespace mepsim::fakes::scalingo

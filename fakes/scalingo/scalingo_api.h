@@ -24,6 +24,8 @@
 
 namespace mepsim::fakes::scalingo {
 
+class GithubIntegration;
+
 struct ScalingoApiOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks a free one; port() tells which
@@ -63,6 +65,11 @@ class ScalingoApi {
   std::string base_url() const;
   const std::string& api_token() const;
   const RequestJournal& journal() const;
+  // Serves GitHub's webhook deliveries at {base_url}/hooks/github from now on (null:
+  // 404 again). `integration` must outlive the server or be unset before it goes.
+  void set_github_integration(GithubIntegration* integration);
+  // Where GitHub delivers to: base_url() + "/hooks/github".
+  std::string github_hook_url() const;
 
  private:
   struct Impl;

@@ -1,5 +1,6 @@
 target_sources(mepsim_fakes PRIVATE
   scalingo/api_context.cc
+  scalingo/github_integration.cc
   scalingo/json_views.cc
   scalingo/jwt.cc
   scalingo/routes_apps.cc

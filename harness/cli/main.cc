@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/ci_command.h"
 #include "harness/cli/exit_code.h"
 #include "harness/cli/shutdown_signal.h"
 #include "harness/cli/up_command.h"
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
   auto* up = mepsim::add_up_command(app, up_options);
   mepsim::ScalingoOptions scalingo_options;
   auto* scalingo = mepsim::add_scalingo_command(app, scalingo_options);
+  mepsim::CiOptions ci_options;
+  auto* ci = mepsim::add_ci_command(app, ci_options);
   // Started through the `scalingo` symlink, the arguments are those of `mepsim scalingo`.
   const auto arguments = mepsim::busybox_arguments(argc, argv);
 
@@ -55,5 +58,6 @@ int main(int argc, char** argv) {
   }
   if (*up) return mepsim::run_up(up_options);
   if (*scalingo) return mepsim::run_scalingo(*scalingo, scalingo_options);
+  if (*ci) return mepsim::run_ci(ci_options);
   return mepsim::exit_code::bad_input;  // unreachable: one subcommand is required
 }

@@ -6,13 +6,17 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "fakes/scalingo/scalingo_api.h"
 #include "harness/profile/default_profile.h"
 #include "harness/topology/app_database.h"
 #include "harness/topology/app_routers.h"
+#include "harness/topology/github_wiring.h"
 #include "harness/topology/platform_clock_driver.h"
+#include "harness/topology/review_app_datastores.h"
+#include "harness/topology/third_party_fakes.h"
 #include "harness/topology/web_binary.h"
 #include "sim/datastore/mariadb_server.h"
 #include "sim/datastore/mysql_connection.h"
@@ -79,9 +83,13 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   if (auto given = topology->give_apps_their_datastores(profile.value()); !given) {
     return given.error();
   }
+  if (auto fakes = topology->start_third_party_fakes(profile.value(), rng); !fakes) {
+    return fakes.error();
+  }
   Rng fixtures_rng = rng.fork("fixtures");
   topology->fixture_password_ = draw_fixture_password(fixtures_rng);
   if (auto web = topology->start_web_runtime(web_binary.value()); !web) return web.error();
+  if (auto origin = topology->create_git_origin(profile.value()); !origin) return origin.error();
   if (auto prepared = topology->prepare_databases(profile.value()); !prepared) {
     return prepared.error();
   }
@@ -93,6 +101,7 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
     return serving.error();
   }
   if (auto api = topology->start_scalingo_api(rng); !api) return api.error();
+  if (auto github = topology->start_github(rng); !github) return github.error();
   return topology;
 }
 
@@ -155,6 +164,14 @@ EnvEntries Topology::env() const {
       }
     }
   }
+  if (third_party_) {
+    const auto fakes = third_party_->env();
+    entries.insert(entries.end(), fakes.begin(), fakes.end());
+  }
+  if (github_) {
+    const auto repository = github_->env();
+    entries.insert(entries.end(), repository.begin(), repository.end());
+  }
   // The fixture users' password: for logging in, never an app variable.
   if (!fixture_password_.empty()) entries.push_back({"MEPSIM_FIXTURE_PASSWORD", fixture_password_});
   return entries;
@@ -188,6 +205,14 @@ std::vector<Endpoint> Topology::endpoints() const {
                                    route->backends == 1 ? "" : "s")});
       }
     }
+  }
+  if (third_party_) {
+    const auto fakes = third_party_->endpoints();
+    out.insert(out.end(), fakes.begin(), fakes.end());
+  }
+  if (github_) {
+    const auto repository = github_->endpoints();
+    out.insert(out.end(), repository.begin(), repository.end());
   }
   if (run_dir_) {
     out.push_back({"logs", run_dir_->path().string(), "containers and console, removed at stop"});
@@ -232,6 +257,21 @@ Result<void> Topology::give_apps_their_datastores(platform::PlatformProfile& pro
   return {};
 }
 
+// The third parties' fakes come before the platform: each app's containers get their
+// SENTRY_DSN, MAILER_DSN and GEOCODING_API_URL from them, as app variables.
+Result<void> Topology::start_third_party_fakes(platform::PlatformProfile& profile, Rng& rng) {
+  auto started = ThirdPartyFakes::start(profile, clock_, rng);
+  if (!started) return started.error();
+  third_party_ = std::move(started.value());
+  for (auto& app : profile.apps) {
+    for (auto& [key, value] : third_party_->app_variables(app.name)) app.variables[key] = value;
+  }
+  for (const auto& endpoint : third_party_->endpoints()) {
+    publish("fake.started", {{"name", endpoint.name}, {"url", endpoint.url_display}});
+  }
+  return {};
+}
+
 // Web containers are mepsim-web processes, behind one router per app; worker and clock
 // stay model containers. Their logs go to a folder of the run, removed at stop.
 Result<void> Topology::start_web_runtime(const std::filesystem::path& web_binary) {
@@ -250,7 +290,7 @@ Result<void> Topology::start_web_runtime(const std::filesystem::path& web_binary
 // its first container asks for them.
 Result<void> Topology::prepare_databases(const platform::PlatformProfile& profile) {
   for (const auto& app : profile.apps) {
-    auto text = source_->manifest_at(app.name, app.initial_ref);
+    auto text = source().manifest_at(app.name, app.initial_ref);
     if (!text) return text.error().context("initial release of " + app.name);
     auto release = platform::parse_release_manifest(text.value(), app.initial_ref + ":app.yaml");
     if (!release) return release.error().context("initial release of " + app.name);
@@ -270,7 +310,7 @@ Result<void> Topology::start_platform(const TopologyOptions& options,
   platform_real_clock_ = std::make_unique<RealClock>(options.time_scale);
   platform_clock_ = std::make_unique<VirtualClock>(platform_real_clock_->now());
   platform_ = std::make_unique<platform::Platform>(*platform_clock_, rng.fork("platform"), log_,
-                                                   std::move(profile), *source_, *routers_);
+                                                   std::move(profile), source(), *routers_);
   if (auto booted = platform_->boot(); !booted)
     return booted.error().context("booting the platform");
   driver_ =
@@ -313,6 +353,41 @@ Result<void> Topology::wait_until_serving(Duration timeout) {
   }
 }
 
+// The profile's repository becomes a git origin in the run's folder; deployments (the
+// initial releases included) read app.yaml from it. Without one, refs map to themselves.
+Result<void> Topology::create_git_origin(const platform::PlatformProfile& profile) {
+  if (!profile.repository) return {};
+  auto wiring = GithubWiring::create(*profile.repository, run_dir_->path() / "origin");
+  if (!wiring) return wiring.error();
+  github_ = std::move(wiring.value());
+  return {};
+}
+
+platform::SourceProvider& Topology::source() {
+  if (github_) return github_->source();
+  return *source_;
+}
+
+Result<void> Topology::start_github(Rng& rng) {
+  if (!github_) return {};
+  // Review apps (the open pull requests' ones first) get datastores of their own.
+  std::set<int> redis_dbs_taken;
+  for (std::size_t i = 0; i < platform_->profile().apps.size(); ++i) {
+    redis_dbs_taken.insert((redis_url_.db + static_cast<int>(i)) % 16);
+  }
+  review_datastores_ = std::make_unique<ReviewAppDatastores>(
+      mysql_url_, redis_url_, std::move(redis_dbs_taken), *processes_, source(), fixture_password_);
+  platform_->set_lifecycle_hooks(review_datastores_->hooks(*platform_));
+  if (auto started = github_->start(*platform_, *platform_clock_, *scalingo_, rng, log_);
+      !started) {
+    return started.error();
+  }
+  for (const auto& endpoint : github_->endpoints()) {
+    publish("fake.started", {{"name", endpoint.name}, {"url", endpoint.url_display}});
+  }
+  return {};
+}
+
 Result<void> Topology::start_scalingo_api(Rng& rng) {
   scalingo_ = std::make_unique<fakes::scalingo::ScalingoApi>(*platform_, rng.fork("scalingo-api"));
   if (auto started = scalingo_->start(); !started) {
@@ -324,13 +399,19 @@ Result<void> Topology::start_scalingo_api(Rng& rng) {
 
 void Topology::stop() {
   // The fakes and the platform go first: they may still be using the datastores.
+  // GitHub first: its deliveries would reach a Scalingo API that is going away.
+  if (github_) github_->stop();
   if (scalingo_) scalingo_->stop();
   scalingo_.reset();
+  if (third_party_) third_party_->stop();
   if (driver_) driver_->stop();
   driver_.reset();
   // The platform stops its containers as it goes: each is drained off its router, then
   // stopped (SIGTERM with grace) by the routers, which close here and wait for that.
   platform_.reset();
+  // The origin goes after the platform, which read its releases from it.
+  github_.reset();
+  review_datastores_.reset();
   if (routers_) routers_->close();
   routers_.reset();
   processes_.reset();

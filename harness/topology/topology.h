@@ -24,6 +24,9 @@ class MariadbServer;
 class RedisServer;
 class PlatformClockDriver;
 class AppRouters;
+class ThirdPartyFakes;
+class GithubWiring;
+class ReviewAppDatastores;
 namespace fakes::scalingo {
 class ScalingoApi;
 }  // namespace fakes::scalingo
@@ -31,6 +34,7 @@ namespace platform {
 class Platform;
 class MapSourceProvider;
 class ProcessContainerRuntime;
+class SourceProvider;
 }  // namespace platform
 
 struct TopologyOptions {
@@ -77,6 +81,10 @@ class Topology {
                               Rng& rng);
   Result<void> wait_until_serving(Duration timeout);
   Result<void> start_scalingo_api(Rng& rng);
+  Result<void> start_third_party_fakes(platform::PlatformProfile& profile, Rng& rng);
+  Result<void> create_git_origin(const platform::PlatformProfile& profile);
+  Result<void> start_github(Rng& rng);
+  platform::SourceProvider& source();
   void publish(std::string name, std::vector<Field> fields);
 
   Clock& clock_;
@@ -97,6 +105,11 @@ class Topology {
   std::unique_ptr<platform::Platform> platform_;
   std::unique_ptr<PlatformClockDriver> driver_;
   std::unique_ptr<fakes::scalingo::ScalingoApi> scalingo_;
+  std::unique_ptr<ThirdPartyFakes> third_party_;  // Sentry, Brevo, geocoding, admin API
+  // The git origin, GitHub, the Scalingo integration, Mattermost: when the profile has a
+  // repository. Its origin outlives the platform, which reads releases from it.
+  std::unique_ptr<GithubWiring> github_;
+  std::unique_ptr<ReviewAppDatastores> review_datastores_;  // the platform's lifecycle hooks
 };
 
 }  // namespace mepsim

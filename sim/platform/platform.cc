@@ -163,6 +163,29 @@ void Platform::schedule(Duration delay, std::string label, std::function<void()>
   if (!scheduled) publish("platform.overloaded", {{"task", label}});
 }
 
+bool Platform::schedule_task(Duration delay, std::string label, std::function<void()> task) {
+  bool scheduled = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto id = scheduler_.after(delay, label, std::move(task));
+    scheduled = id.ok();
+    if (!scheduled) publish("platform.overloaded", {{"task", label}});
+  }
+  // The real-time driver sleeps until the next due task: wake it to see this one.
+  changed_.notify_all();
+  return scheduled;
+}
+
+void Platform::publish_event(std::string name, std::vector<Field> fields) {
+  std::lock_guard lock(mutex_);
+  publish(std::move(name), std::move(fields));
+}
+
+void Platform::set_lifecycle_hooks(AppLifecycleHooks hooks) {
+  std::lock_guard lock(mutex_);
+  hooks_ = std::move(hooks);
+}
+
 Platform::AppState& Platform::add_app(const AppProfile& profile, const std::string& parent,
                                       int pr_number) {
   auto state = std::make_unique<AppState>();

@@ -84,6 +84,23 @@ class Platform {
   std::condition_variable_any& changed() { return changed_; }
   std::recursive_mutex& mutex() { return mutex_; }
   const PlatformProfile& profile() const { return profile_; }
+  // Runs `task` after `delay` on the platform's virtual clock, under its lock, like the
+  // platform's own steps: other control-plane parts (CI runs, review-app deletion) share
+  // its clock and its order. False when the scheduler's bound refused it (an event says so).
+  bool schedule_task(Duration delay, std::string label, std::function<void()> task);
+  // Publishes a control-plane event under the platform's component and clock, for parts
+  // acting on the platform's behalf (its GitHub integration).
+  void publish_event(std::string name, std::vector<Field> fields);
+
+  // What the world outside the model provides an app with when it comes and goes (its
+  // database, its Redis db). Called under the platform's lock: keep it short.
+  struct AppLifecycleHooks {
+    // Before a review app's first deployment: variables to set on it (its DATABASE_URL…).
+    std::function<Result<std::map<std::string, std::string>>(const App& review_app)> created;
+    // After a review app is destroyed and its containers stopped.
+    std::function<void(const App& review_app)> destroyed;
+  };
+  void set_lifecycle_hooks(AppLifecycleHooks hooks);
 
   // Apps
   std::vector<App> apps() const;
@@ -199,6 +216,7 @@ class Platform {
   std::condition_variable_any changed_;
   std::vector<std::unique_ptr<AppState>> apps_;
   std::deque<OneOff> one_offs_;
+  AppLifecycleHooks hooks_;
 };
 
 }  // namespace mepsim::platform

@@ -118,6 +118,23 @@ Result<App> Platform::create_review_app(const std::string& parent_name, int pull
   }
   profile.variables = env_of(*parent.value());
   AppState& review = add_app(profile, parent.value()->app.name, pull_request_number);
+  if (hooks_.created) {
+    auto provided = hooks_.created(review.app);
+    if (!provided) {
+      std::erase_if(apps_, [&](const auto& a) { return a.get() == &review; });
+      publish("app.destroyed", {{"app", name}});
+      return provided.error().context("providing " + name);
+    }
+    for (const auto& [key, value] : provided.value()) {
+      const auto same = [&](const Variable& v) { return v.name == key; };
+      auto found = std::find_if(review.variables.begin(), review.variables.end(), same);
+      if (found != review.variables.end()) {
+        found->value = value;
+      } else {
+        review.variables.push_back({new_id("variable"), key, value});
+      }
+    }
+  }
   record_event(*parent.value(), "create_review_app",
                {{"review_app_name", name}, {"pull_request", {{"number", pull_request_number}}}});
   auto d = deploy(name, git_ref, "");
@@ -141,8 +158,10 @@ Result<void> Platform::destroy_review_app(const std::string& name) {
                  {{"review_app_name", name},
                   {"pull_request", {{"number", review->app.pull_request_number}}}});
   }
+  const App gone = review->app;
   std::erase_if(apps_, [&](const auto& a) { return a.get() == review; });
   publish("app.destroyed", {{"app", name}});
+  if (hooks_.destroyed) hooks_.destroyed(gone);
   changed_.notify_all();
   return {};
 }

@@ -384,11 +384,12 @@ class MepsimUpWeb : public ::testing::Test {
 
 TEST_F(MepsimUpWeb, EachAppHasARouterServingItsRelease) {
   // The env file names a router per app; through it the app's containers answer with the
-  // release they run (an app's initial release is named after its ref). The routers are
+  // release they run (the version in app.yaml at the app's initial ref, read from the git
+  // origin: main is at 1.7.3, develop at 1.7.4). The routers are
   // printed; the fixture password is in the env file only.
-  EXPECT_EQ(health("APP_URL_HISTOLOGE"), std::make_pair(200, std::string("main")));
-  EXPECT_EQ(health("APP_URL_HISTOLOGE_STAGING"), std::make_pair(200, std::string("develop")));
-  EXPECT_EQ(health("APP_URL_HISTOLOGE_DEMO"), std::make_pair(200, std::string("main")));
+  EXPECT_EQ(health("APP_URL_HISTOLOGE"), std::make_pair(200, std::string("1.7.3")));
+  EXPECT_EQ(health("APP_URL_HISTOLOGE_STAGING"), std::make_pair(200, std::string("1.7.4")));
+  EXPECT_EQ(health("APP_URL_HISTOLOGE_DEMO"), std::make_pair(200, std::string("1.7.3")));
   const std::string out = up_->output();
   for (const char* key :
        {"APP_URL_HISTOLOGE", "APP_URL_HISTOLOGE_STAGING", "APP_URL_HISTOLOGE_DEMO"}) {
@@ -446,14 +447,15 @@ TEST_F(MepsimUpWeb, RestartReplacesProcessesWithoutDroppingARequest) {
 
 TEST_F(MepsimUpWeb, DeploymentOfANewRefStartsItsVersion) {
   // A deployment through the API runs the real postdeploy hook, then replaces the web
-  // processes with ones running the new release, which the router serves.
+  // processes with ones running the new release, which the router serves: production
+  // (1.7.3, main) gets develop's app.yaml (1.7.4) from the git origin.
   const auto old = histologe_webs();
   ASSERT_EQ(old.size(), 2u);
   const auto created =
       api("POST", "/v1/apps/histologe/deployments",
           {{"deployment",
-            {{"git_ref", "1.7.5"},
-             {"source_url", "https://github.com/MTES-MCT/histologe/archive/1.7.5.tar.gz"}}}});
+            {{"git_ref", "develop"},
+             {"source_url", "https://github.com/MTES-MCT/histologe/archive/develop.tar.gz"}}}});
   ASSERT_FALSE(created.is_null());
   const std::string path =
       "/v1/apps/histologe/deployments/" + created.at("deployment").at("id").get<std::string>();
@@ -474,10 +476,10 @@ TEST_F(MepsimUpWeb, DeploymentOfANewRefStartsItsVersion) {
   for (pid_t pid : fresh) {
     EXPECT_FALSE(old.contains(pid));
     const auto env = environ_of(pid);
-    EXPECT_EQ(env.at("APP_VERSION"), "1.7.5") << "pid " << pid;
-    EXPECT_NE(env.at("MEPSIM_RELEASE").find("1.7.5"), std::string::npos) << "pid " << pid;
+    EXPECT_EQ(env.at("APP_VERSION"), "1.7.4") << "pid " << pid;
+    EXPECT_NE(env.at("MEPSIM_RELEASE").find("1.7.4"), std::string::npos) << "pid " << pid;
   }
-  EXPECT_EQ(health("APP_URL_HISTOLOGE"), std::make_pair(200, std::string("1.7.5")));
+  EXPECT_EQ(health("APP_URL_HISTOLOGE"), std::make_pair(200, std::string("1.7.4")));
 }
 
 TEST_F(MepsimUpWeb, MaintenanceByTheProcedureTakesEffectAtTheRestart) {

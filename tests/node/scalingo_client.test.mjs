@@ -11,8 +11,12 @@ const app = 'histologe';
 
 test('clientFromToken exchanges the API token and Apps.all lists the profile apps', async () => {
   const client = await clientFromToken(token, opts);
-  const names = (await client.Apps.all()).map((a) => a.name).sort();
+  const apps = await client.Apps.all();
+  // The profile's apps, and the review apps of the pull requests open in the git origin.
+  const names = apps.filter((a) => !a.parent_app_name).map((a) => a.name).sort();
   assert.deepEqual(names, ['histologe', 'histologe-demo', 'histologe-staging']);
+  const reviewApps = apps.filter((a) => a.parent_app_name).map((a) => a.name).sort();
+  assert.deepEqual(reviewApps, ['histologe-staging-pr1141', 'histologe-staging-pr1142']);
   const production = await client.Apps.find(app);
   assert.equal(production.region, 'osc-fr1');
   assert.equal(production.status, 'running');

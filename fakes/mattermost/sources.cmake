@@ -1,0 +1,3 @@
+target_sources(mepsim_fakes PRIVATE
+  mattermost/mattermost_fake.cc
+)
