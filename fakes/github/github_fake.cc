@@ -190,6 +190,11 @@ const RequestJournal& GitHubFake::journal() const {
   return impl_->server ? impl_->server->journal() : kEmpty;
 }
 
+Result<RequestJournal*> GitHubFake::mutable_journal() {
+  if (!impl_->server) return make_error(ErrorCode::conflict, "the GitHub fake is not started");
+  return &impl_->server->journal();
+}
+
 SubscriptionId GitHubFake::subscribe(std::vector<std::string> events, WebhookListener listener) {
   return impl_->ctx->subscribe(std::move(events), std::move(listener));
 }

@@ -187,6 +187,8 @@ class GitHubFake {
   std::string git_url() const;   // base_url() + "/MTES-MCT/histologe.git"
   const std::string& token() const;
   const RequestJournal& journal() const;
+  // The journal the admin API pages and clears; conflict before start().
+  Result<RequestJournal*> mutable_journal();
 
   // ---- C++ side of the API (what the wiring and scenario steps call) -----------------
   SubscriptionId subscribe(std::vector<std::string> events, WebhookListener listener);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fakes/common/admin_api.h"
 #include "fakes/github/git_origin.h"
 #include "fakes/github/git_source_provider.h"
 #include "fakes/github/github_fake.h"
@@ -36,9 +37,11 @@ platform::SourceProvider& GithubWiring::source() {
 }
 
 Result<void> GithubWiring::start(platform::Platform& platform, VirtualClock& platform_clock,
-                                 fakes::scalingo::ScalingoApi& scalingo, Rng& rng, EventLog& log) {
+                                 fakes::scalingo::ScalingoApi& scalingo, Rng& rng, EventLog& log,
+                                 fakes::Chaos* chaos) {
   fakes::github::GitHubFakeOptions options;
   options.control_clock = &platform_clock;
+  options.chaos = chaos;
   // CI runs finish on the platform's virtual clock, in the platform's task order.
   options.schedule = [&platform](Duration delay, std::string label, std::function<void()> task) {
     (void)platform.schedule_task(delay, std::move(label), std::move(task));
@@ -67,6 +70,7 @@ Result<void> GithubWiring::start(platform::Platform& platform, VirtualClock& pla
 
   fakes::mattermost::MattermostFakeOptions mattermost_options;
   mattermost_options.control_clock = &platform_clock;
+  mattermost_options.chaos = chaos;
   mattermost_ = std::make_unique<fakes::mattermost::MattermostFake>(rng.fork("mattermost"),
                                                                     mattermost_options);
   if (auto started = mattermost_->start(); !started) {
@@ -107,6 +111,66 @@ std::vector<Endpoint> GithubWiring::endpoints() const {
                    "Mattermost incoming webhook"});
   }
   return out;
+}
+
+void GithubWiring::register_with(fakes::AdminApi& admin) {
+  using nlohmann::json;
+  if (github_) {
+    auto journal = github_->mutable_journal();
+    auto* github = github_.get();
+    if (journal) {
+      admin.register_fake(
+          "github", *journal.value(),
+          {{"pulls",
+            {[github] {
+               json out = json::array();
+               for (const auto& pr : github->pull_requests()) {
+                 out.push_back({{"number", pr.number},
+                                {"title", pr.title},
+                                {"state", pr.state},
+                                {"merged", pr.merged},
+                                {"merged_at", pr.merged_at ? json(format_iso8601(*pr.merged_at))
+                                                           : json(nullptr)},
+                                {"head", pr.head_ref},
+                                {"base", pr.base_ref}});
+               }
+               return json{{"pulls", std::move(out)}};
+             },
+             nullptr}},
+           {"deliveries",
+            {[github] {
+               json out = json::array();
+               for (const auto& d : github->deliveries()) {
+                 out.push_back({{"id", d.id},
+                                {"event", d.event},
+                                {"action", d.action},
+                                {"status_code", d.status_code},
+                                {"error", d.error},
+                                {"at", format_iso8601(d.at)}});
+               }
+               return json{{"deliveries", std::move(out)}};
+             },
+             nullptr}}});
+    }
+  }
+  if (mattermost_) {
+    auto* mattermost = mattermost_.get();
+    admin.register_fake(
+        "mattermost", mattermost->journal(),
+        {{"messages",
+          {[mattermost] {
+             json out = json::array();
+             for (const auto& m : mattermost->messages()) {
+               out.push_back({{"seq", m.seq},
+                              {"at", format_iso8601(m.at)},
+                              {"channel", m.channel},
+                              {"username", m.username},
+                              {"text", m.text}});
+             }
+             return json{{"messages", std::move(out)}, {"dropped", mattermost->dropped_count()}};
+           },
+           nullptr}}});
+  }
 }
 
 }  // namespace mepsim

@@ -28,6 +28,10 @@
 
 namespace mepsim {
 
+namespace fakes {
+class AdminApi;
+class Chaos;
+}  // namespace fakes
 namespace fakes::github {
 class GitOrigin;
 class GitSourceProvider;
@@ -58,8 +62,14 @@ class GithubWiring {
   // the Scalingo API's webhook endpoint to it through `POST /repos/…/hooks`, creates the
   // review apps of the pull requests already open, and starts Mattermost. On failure the
   // caller stops what was started (stop()).
+  // `chaos`, when given, is the layer the other fakes share: GitHub ("github") and
+  // Mattermost ("mattermost") then suffer the faults set on them through the admin API.
   Result<void> start(platform::Platform& platform, VirtualClock& platform_clock,
-                     fakes::scalingo::ScalingoApi& scalingo, Rng& rng, EventLog& log);
+                     fakes::scalingo::ScalingoApi& scalingo, Rng& rng, EventLog& log,
+                     fakes::Chaos* chaos = nullptr);
+  // Their journals and listings (pull requests, webhook deliveries, Mattermost messages)
+  // on the admin API, once started.
+  void register_with(fakes::AdminApi& admin);
   // Unlinks the integration and stops the servers; idempotent.
   void stop();
 

@@ -378,10 +378,12 @@ Result<void> Topology::start_github(Rng& rng) {
   review_datastores_ = std::make_unique<ReviewAppDatastores>(
       mysql_url_, redis_url_, std::move(redis_dbs_taken), *processes_, source(), fixture_password_);
   platform_->set_lifecycle_hooks(review_datastores_->hooks(*platform_));
-  if (auto started = github_->start(*platform_, *platform_clock_, *scalingo_, rng, log_);
+  fakes::Chaos* chaos = third_party_ ? &third_party_->chaos() : nullptr;
+  if (auto started = github_->start(*platform_, *platform_clock_, *scalingo_, rng, log_, chaos);
       !started) {
     return started.error();
   }
+  if (third_party_) github_->register_with(third_party_->admin());
   for (const auto& endpoint : github_->endpoints()) {
     publish("fake.started", {{"name", endpoint.name}, {"url", endpoint.url_display}});
   }

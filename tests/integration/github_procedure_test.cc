@@ -256,4 +256,22 @@ TEST_F(GithubProcedure, ReleaseNoteMilestoneAndMattermost) {
   EXPECT_NE(text.find("## Bug fixes"), std::string::npos) << text;
   EXPECT_NE(text.find("**Full Changelog**"), std::string::npos) << text;
   EXPECT_NE(text.find("1.7.3...1.7.4"), std::string::npos) << text;
+
+  // The admin API lists the same message, and the pull requests as GitHub sees them.
+  httplib::Client admin(env_.at("MEPSIM_ADMIN_URL"));
+  auto posted = admin.Get("/fakes/mattermost/messages");
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 200) << posted->body;
+  EXPECT_EQ(nlohmann::json::parse(posted->body).at("messages").size(), 1u) << posted->body;
+  auto pulls = admin.Get("/fakes/github/pulls");
+  ASSERT_TRUE(pulls);
+  ASSERT_EQ(pulls->status, 200) << pulls->body;
+  bool review_app_merged = false;
+  const auto listed = nlohmann::json::parse(pulls->body);
+  for (const auto& pr : listed.at("pulls")) {
+    if (pr.at("head").get<std::string>() == "review_app") {
+      review_app_merged = pr.at("merged").get<bool>();
+    }
+  }
+  EXPECT_TRUE(review_app_merged) << pulls->body;
 }
