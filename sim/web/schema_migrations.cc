@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -164,7 +165,14 @@ std::vector<Planned> plan(const std::vector<platform::Migration>& release) {
   for (const auto& m : builtin_migrations()) {
     out.push_back({doctrine_version(m.name), m.description, &m.statements, false});
   }
-  for (const auto& m : release) out.push_back({doctrine_version(m.name), "", nullptr, m.fails});
+  // A release that names a built-in migration (the seeded releases list the schema's own
+  // ones) means that same migration: listed and applied once.
+  for (const auto& m : release) {
+    const std::string version = doctrine_version(m.name);
+    const bool builtin =
+        std::any_of(out.begin(), out.end(), [&](const Planned& p) { return p.version == version; });
+    if (!builtin) out.push_back({version, "", nullptr, m.fails});
+  }
   return out;
 }
 

@@ -96,6 +96,26 @@ TEST_F(WebDatabase, MigrateRerunIsANoOp) {
   EXPECT_EQ(number(db, "SELECT COUNT(*) FROM doctrine_migration_versions"), before);
 }
 
+TEST_F(WebDatabase, ReleaseNamingABuiltinMigrationListsItOnce) {
+  // The seeded releases list the schema's own migrations in their app.yaml: each is the
+  // built-in one, applied and listed once; a release's new name is added after them.
+  const MysqlUrl url = fresh_database();
+  auto db = connect(url);
+  std::vector<platform::Migration> release;
+  for (const auto& migration : builtin_migrations()) release.push_back({migration.name, false});
+  release.push_back({"Version20261126090000", false});
+  const auto run = migrate(db, release, clock_);
+  ASSERT_FALSE(run.failure) << run.failure->message;
+  EXPECT_EQ(run.executed.size(), builtin_migrations().size() + 1);
+  auto states = migration_status(db, release);
+  ASSERT_TRUE(states) << states.error().message;
+  ASSERT_EQ(states->size(), builtin_migrations().size() + 1);
+  EXPECT_EQ(states->back().version, doctrine_version("Version20261126090000"));
+  for (const auto& state : states.value()) EXPECT_TRUE(state.executed_at) << state.version;
+  EXPECT_EQ(number(db, "SELECT COUNT(*) FROM doctrine_migration_versions"),
+            static_cast<std::int64_t>(builtin_migrations().size() + 1));
+}
+
 TEST_F(WebDatabase, FailingReleaseMigrationStopsUnrecordedEarlierOnesStay) {
   // fails: true stops the run naming the migration; the one before it stays recorded, it
   // and the ones after it are not; a fixed release then applies them.
