@@ -35,7 +35,8 @@ void reply_validation(FakeExchange& ex, const std::string& resource, const std::
 
 void reply_invalid_fields(FakeExchange& ex, const FieldErrors& errors) {
   std::string message = "Invalid request.\n";
-  for (const auto& [field, messages] : errors.to_json()["errors"].items()) {
+  const json by_field = errors.to_json()["errors"];  // kept: items() refers into it
+  for (const auto& [field, messages] : by_field.items()) {
     for (const auto& text : messages) {
       message += "\n'" + field + "' " + text.get<std::string>() + ".";
       ex.notes.push_back("invalid field " + field);
