@@ -146,6 +146,16 @@ Result<platform::TaskOutcome> AppRouters::run_task(const platform::ContainerSpec
   return processes_.run_task(spec, std::move(args), timeout);
 }
 
+void AppRouters::close_app(const std::string& app) {
+  std::lock_guard lock(mutex_);
+  const auto found = routes_.find(app);
+  if (closed_ || found == routes_.end()) return;
+  found->second.router->close();
+  retired_.push_back(std::move(found->second.router));
+  routes_.erase(found);
+  log_.publish(clock_.now(), Plane::data, "router", "router.closed", {{"app", app}});
+}
+
 void AppRouters::close() {
   std::vector<std::string> left;
   {
@@ -167,6 +177,7 @@ void AppRouters::close() {
   threads_.clear();
   std::lock_guard lock(mutex_);
   routes_.clear();
+  retired_.clear();
 }
 
 }  // namespace mepsim

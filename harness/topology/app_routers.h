@@ -50,6 +50,10 @@ class AppRouters final : public platform::ContainerRuntime {
 
   // The app's router, listening from now on (made if it has none yet); its port.
   Result<std::uint16_t> open(const std::string& app);
+  // Stops serving `app`'s URL (a destroyed review app): its router accepts no more
+  // connections. The router object is kept until close(), since connections in flight
+  // may still use it; one per destroyed app, a few hundred bytes each.
+  void close_app(const std::string& app);
   std::vector<AppRoute> routes() const;
   std::optional<AppRoute> route(const std::string& app) const;
   bool is_backend(const std::string& handle) const;
@@ -90,7 +94,8 @@ class AppRouters final : public platform::ContainerRuntime {
   std::vector<std::thread> threads_;
   ContainerStopper stopper_;
   mutable std::mutex mutex_;
-  std::map<std::string, Route> routes_;          // by app name; routers use io_
+  std::map<std::string, Route> routes_;                   // by app name; routers use io_
+  std::vector<std::unique_ptr<router::Router>> retired_;  // closed by close_app()
   std::map<std::string, Container> containers_;  // by handle: those started and not stopped
   bool closed_ = false;
 };

@@ -31,6 +31,10 @@ namespace mepsim {
 namespace {
 
 constexpr auto kAttachTimeout = std::chrono::seconds(5);
+
+std::string local_url(std::uint16_t port) {
+  return fmt::format("http://127.0.0.1:{}", port);
+}
 // How often the readiness wait asks the containers that do not answer yet.
 constexpr auto kServingPoll = std::chrono::milliseconds(50);
 // Enough of a crashed container's log to say why.
@@ -160,7 +164,7 @@ EnvEntries Topology::env() const {
   if (routers_ && platform_) {
     for (const auto& app : platform_->profile().apps) {
       if (auto route = routers_->route(app.name)) {
-        entries.push_back({app_url_key(app.name), fmt::format("http://127.0.0.1:{}", route->port)});
+        entries.push_back({app_url_key(app.name), local_url(route->port)});
       }
     }
   }
@@ -313,6 +317,12 @@ Result<void> Topology::start_platform(const TopologyOptions& options,
                                                    std::move(profile), source(), *routers_);
   if (auto booted = platform_->boot(); !booted)
     return booted.error().context("booting the platform");
+  // An app's URL is where it answers here: its router.
+  for (const auto& route : routers_->routes()) {
+    if (auto set = platform_->set_app_url(route.app, local_url(route.port)); !set) {
+      return set.error();
+    }
+  }
   driver_ =
       std::make_unique<PlatformClockDriver>(*platform_, *platform_real_clock_, options.time_scale);
   return {};
@@ -377,7 +387,23 @@ Result<void> Topology::start_github(Rng& rng) {
   }
   review_datastores_ = std::make_unique<ReviewAppDatastores>(
       mysql_url_, redis_url_, std::move(redis_dbs_taken), *processes_, source(), fixture_password_);
-  platform_->set_lifecycle_hooks(review_datastores_->hooks(*platform_));
+  auto hooks = review_datastores_->hooks(*platform_);
+  // A review app answers at its own router from its creation: its URL is the app's `url`.
+  hooks.created = [this, provide = std::move(hooks.created)](
+                      const platform::App& app) -> Result<std::map<std::string, std::string>> {
+    auto port = routers_->open(app.name);
+    if (!port) return port.error();
+    if (auto set = platform_->set_app_url(app.name, local_url(port.value())); !set) {
+      return set.error();
+    }
+    return provide(app);
+  };
+  // A destroyed review app's URL stops answering, as on the real platform.
+  hooks.destroyed = [this, remove = std::move(hooks.destroyed)](const platform::App& app) {
+    remove(app);
+    routers_->close_app(app.name);
+  };
+  platform_->set_lifecycle_hooks(std::move(hooks));
   fakes::Chaos* chaos = third_party_ ? &third_party_->chaos() : nullptr;
   if (auto started = github_->start(*platform_, *platform_clock_, *scalingo_, rng, log_, chaos);
       !started) {

@@ -103,6 +103,8 @@ class Platform {
   void set_lifecycle_hooks(AppLifecycleHooks hooks);
 
   // Apps
+  // Where the app answers (its `url`): the runtime's router, once it has one.
+  Result<void> set_app_url(const std::string& app, const std::string& url);
   std::vector<App> apps() const;
   Result<App> app(const std::string& name_or_id) const;
 

@@ -142,6 +142,15 @@ Result<App> Platform::create_review_app(const std::string& parent_name, int pull
   return review.app;
 }
 
+Result<void> Platform::set_app_url(const std::string& name, const std::string& url) {
+  std::lock_guard lock(mutex_);
+  auto app = require(name);
+  if (!app) return app.error();
+  app.value()->app.url = url;
+  changed_.notify_all();
+  return {};
+}
+
 Result<void> Platform::destroy_review_app(const std::string& name) {
   std::lock_guard lock(mutex_);
   auto app = require(name);

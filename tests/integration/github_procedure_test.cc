@@ -127,6 +127,18 @@ class GithubProcedure : public ::testing::Test {
     }
     return "";
   }
+  // The app's `url` in the Scalingo API ("" when unknown) and what `/_mepsim/health`
+  // answers there (0: nothing listens).
+  static std::string app_url(const std::string& name) {
+    const auto app = scalingo_get("/v1/apps/" + name);
+    return app.is_object() ? app.at("app").at("url").get<std::string>() : std::string();
+  }
+  static int health_status(const std::string& url) {
+    httplib::Client client(url);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    auto got = client.Get("/_mepsim/health");
+    return got ? got->status : 0;
+  }
   static bool app_exists(const std::string& name) {
     const auto apps = scalingo_get("/v1/apps");
     EXPECT_TRUE(apps.is_object()) << "the Scalingo API did not list the apps";
@@ -181,6 +193,11 @@ TEST_F(GithubProcedure, ReviewAppsHaveTheirOwnDatastores) {
   const auto head = github_get("/repos/MTES-MCT/histologe/pulls/1142");
   ASSERT_TRUE(head.is_object());
   EXPECT_EQ(wait_deployment(review, head.at("head").at("sha")), "success");
+  // The review app answers at its own URL, its router's.
+  const std::string url = app_url(review);
+  ASSERT_EQ(url.rfind("http://127.0.0.1:", 0), 0u) << url;
+  EXPECT_NE(url, env_.at("APP_URL_HISTOLOGE_STAGING"));
+  EXPECT_EQ(health_status(url), 200) << url;
 }
 
 TEST_F(GithubProcedure, GreenPushToDevelopDeploysStaging) {
@@ -214,6 +231,8 @@ TEST_F(GithubProcedure, MepMergeDeploysProductionAndDeletesReviewApp) {
   // PROCEDURE.md's commands: production deploys main's merge commit; the review_app pull
   // request into main is merged by the push (checked with octokit below) and its review
   // app is deleted.
+  const std::string review_url = app_url("histologe-staging-pr1141");
+  EXPECT_FALSE(review_url.empty());
   for (const char* step :
        {"git checkout -q develop && git pull -q origin develop",
         "git checkout -q main && git pull -q origin main",
@@ -229,6 +248,8 @@ TEST_F(GithubProcedure, MepMergeDeploysProductionAndDeletesReviewApp) {
     if (!deleted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(deleted);
+  EXPECT_EQ(health_status(review_url), 0)
+      << "the deleted review app still answers at " << review_url;
   EXPECT_TRUE(app_exists("histologe-staging-pr1142")) << "a pull request into develop stays";
 }
 
