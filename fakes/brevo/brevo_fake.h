@@ -39,7 +39,7 @@ struct BrevoFakeOptions {
   std::size_t body_bytes_max = 1 << 20;  // 413 past it
   // Message times and outage windows; null: the latency clock.
   const Clock* control_clock = nullptr;
-  const Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
+  Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
   Chaos* chaos = nullptr;                // null: no chaos; operation "send_email"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;

@@ -39,7 +39,7 @@ struct AdminListing {
 struct AdminApiOptions {
   std::string address = "127.0.0.1";  // loopback: it changes chaos for everyone
   std::uint16_t port = 0;
-  const Clock* latency_clock = nullptr;  // null: a RealClock of its own
+  Clock* latency_clock = nullptr;  // null: a RealClock of its own
   int threads = 2;
 };
 

@@ -50,11 +50,8 @@ struct FakeServer::Impl {
   explicit Impl(FakeServerOptions opts)
       : options(std::move(opts)),
         journal(options.journal_capacity),
-        // The options hold the clocks const, as most readers only read them; sleeping is
-        // the one thing this server does to its latency clock (a virtual one moves on),
-        // and whoever passes one passes it for that.
-        latency_clock(options.latency_clock != nullptr ? const_cast<Clock&>(*options.latency_clock)
-                                                       : own_clock),
+        // Chaos latency sleeps on it (a virtual one moves on): hence not const.
+        latency_clock(options.latency_clock != nullptr ? *options.latency_clock : own_clock),
         control_clock(options.control_clock != nullptr ? *options.control_clock : latency_clock) {
     if (!options.error_body) options.error_body = default_error_body;
   }

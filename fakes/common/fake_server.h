@@ -51,7 +51,7 @@ struct FakeServerOptions {
   const Clock* control_clock = nullptr;
   // Handler latency (real time) and the chaos delays, slept on it; null: an unscaled
   // RealClock of the server's own.
-  const Clock* latency_clock = nullptr;
+  Clock* latency_clock = nullptr;
   Chaos* chaos = nullptr;  // null: no chaos
   // The fake's error body for a status the chaos layer or the server itself answers
   // (404 no route, 413, 500, a drawn error or 429): the real service's shape.

@@ -75,7 +75,7 @@ struct GitHubFakeOptions {
   // The platform's clock: timestamps, CI durations. Null: a RealClock of the fake's own.
   const Clock* control_clock = nullptr;
   // Handler latency (real time); null: an unscaled RealClock of the server's own.
-  const Clock* latency_clock = nullptr;
+  Clock* latency_clock = nullptr;
   // The control plane's scheduler. Null: CI runs finish at once (duration ignored),
   // inside the call that started them — for tests without a scheduler.
   ScheduleFn schedule;

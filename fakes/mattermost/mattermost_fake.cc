@@ -25,6 +25,16 @@ constexpr std::string_view kKnownFields[] = {"text",     "username",   "channel"
 
 }  // namespace
 
+json to_json(const MattermostMessage& m) {
+  return {{"seq", m.seq},
+          {"at", format_iso8601(m.at)},
+          {"channel", m.channel},
+          {"username", m.username},
+          {"icon_url", m.icon_url},
+          {"text", m.text},
+          {"attachments", m.attachments}};
+}
+
 std::string new_mattermost_id(Rng& rng) {
   std::string id;
   for (std::size_t i = 0; i < kIdLength; ++i) {
@@ -179,15 +189,7 @@ struct MattermostFake::Impl {
     {
       std::lock_guard lock(mutex);
       dropped_now = dropped;
-      for (const auto& m : messages) {
-        items.push_back({{"seq", m.seq},
-                         {"at", format_iso8601(m.at)},
-                         {"channel", m.channel},
-                         {"username", m.username},
-                         {"icon_url", m.icon_url},
-                         {"text", m.text},
-                         {"attachments", m.attachments}});
-      }
+      for (const auto& m : messages) items.push_back(to_json(m));
     }
     ex.res.status = 200;
     ex.res.set_content(json{{"messages", items}, {"dropped", dropped_now}}.dump(

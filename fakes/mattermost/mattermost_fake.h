@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,7 @@ struct MattermostFakeOptions {
   std::size_t text_bytes_max = 16'383;
   // Message times and outage windows; null: the latency clock.
   const Clock* control_clock = nullptr;
-  const Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
+  Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
   Chaos* chaos = nullptr;                // null: no chaos; operation "post"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;
@@ -57,6 +58,9 @@ struct MattermostMessage {
   std::string text;
   std::size_t attachments = 0;  // how many attachments came with it
 };
+
+// A kept message as its listings show it (`/_mepsim/messages`, the admin API).
+nlohmann::json to_json(const MattermostMessage& message);
 
 class MattermostFake {
  public:

@@ -79,7 +79,7 @@ struct SentryFakeOptions {
   // firstSeen/lastSeen, rate-limit windows, statsPeriod; null: the latency clock.
   const Clock* control_clock = nullptr;
   // Handler latency (real time); null: an unscaled RealClock of the fake's own.
-  const Clock* latency_clock = nullptr;
+  Clock* latency_clock = nullptr;
   Chaos* chaos = nullptr;  // null: no chaos; operations "envelope", "store", "api"
   int threads = 8;
   SentryCapacities capacities;

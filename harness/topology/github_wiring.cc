@@ -161,11 +161,7 @@ void GithubWiring::register_with(fakes::AdminApi& admin) {
           {[mattermost] {
              json out = json::array();
              for (const auto& m : mattermost->messages()) {
-               out.push_back({{"seq", m.seq},
-                              {"at", format_iso8601(m.at)},
-                              {"channel", m.channel},
-                              {"username", m.username},
-                              {"text", m.text}});
+               out.push_back(fakes::mattermost::to_json(m));
              }
              return json{{"messages", std::move(out)}, {"dropped", mattermost->dropped_count()}};
            },
