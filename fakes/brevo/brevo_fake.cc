@@ -44,6 +44,7 @@ struct BrevoFake::Impl {
         api_key(options.api_key.empty() ? "xkeysib-" + rng.alnum(64) : options.api_key) {}
 
   void send_email(FakeExchange& ex);
+  void publish_sent(const BrevoMessage& message) const;
   FakeServerOptions server_options() const;
 
   BrevoFakeOptions options;
@@ -70,6 +71,20 @@ FakeServerOptions BrevoFake::Impl::server_options() const {
   out.chaos = options.chaos;
   out.error_body = brevo_error;
   return out;
+}
+
+void BrevoFake::Impl::publish_sent(const BrevoMessage& message) const {
+  if (options.events == nullptr) return;
+  constexpr std::size_t kTextBytesMax = 200;
+  std::string to;
+  for (std::size_t i = 0; i < message.to.size() && i < kRecipientsPublishedMax; ++i) {
+    to += (i == 0 ? "" : ",") + cut_utf8(message.to[i].email, kTextBytesMax);
+  }
+  options.events->publish(
+      message.at, Plane::data, "brevo", "brevo.email.sent",
+      {{"to", to},
+       {"subject", cut_utf8(message.subject, kTextBytesMax)},
+       {"template_id", message.template_id ? std::to_string(*message.template_id) : ""}});
 }
 
 void BrevoFake::Impl::send_email(FakeExchange& ex) {
@@ -107,6 +122,7 @@ void BrevoFake::Impl::send_email(FakeExchange& ex) {
     }
     messages.push_back(message);
   }
+  publish_sent(message);
   ex.res.status = 201;
   ex.res.set_content(json{{"messageId", message.message_id}}.dump(), "application/json");
 }

@@ -22,6 +22,7 @@
 #include "fakes/common/chaos.h"
 #include "fakes/common/request_journal.h"
 #include "sim/core/clock.h"
+#include "sim/core/event_log.h"
 #include "sim/core/result.h"
 #include "sim/core/rng.h"
 
@@ -43,7 +44,13 @@ struct BrevoFakeOptions {
   Chaos* chaos = nullptr;                // null: no chaos; operation "send_email"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;
+  // Where each accepted message is published (data plane: the web containers send mail
+  // as real traffic decides), as `brevo.email.sent` {to (addresses, comma-separated, at
+  // most kRecipientsPublishedMax), subject (cut to 200 bytes), template_id}. Null: nowhere.
+  EventLog* events = nullptr;
 };
+
+inline constexpr std::size_t kRecipientsPublishedMax = 20;
 
 struct BrevoAddress {
   std::string email;

@@ -57,12 +57,15 @@ struct AdminApi::Impl {
   void read_journal(FakeExchange& ex) const;
   void listing(FakeExchange& ex, bool clear) const;
   void put_policy(FakeExchange& ex) const;
+  void document(FakeExchange& ex) const;
   std::vector<FakeRoute> routes();
 
   Chaos& chaos;
   AdminApiOptions options;
   mutable std::mutex mutex;
   std::map<std::string, Registered> fakes;  // by name; one entry per fake of the run
+  // By name below /_mepsim/; a handful per run (the rehearsal report).
+  std::map<std::string, std::function<std::optional<json>()>> documents;
   std::unique_ptr<FakeServer> server;
 };
 
@@ -150,6 +153,18 @@ void AdminApi::Impl::put_policy(FakeExchange& ex) const {
   reply(ex, 200, to_json(*policy));
 }
 
+void AdminApi::Impl::document(FakeExchange& ex) const {
+  std::function<std::optional<json>()> build;
+  {
+    std::lock_guard lock(mutex);
+    const auto found = documents.find(ex.param(1));
+    if (found != documents.end()) build = found->second;
+  }
+  auto document = build ? build() : std::nullopt;
+  if (!document) return reply(ex, 404, {{"error", "no document named " + ex.param(1)}});
+  reply(ex, 200, *document);
+}
+
 std::vector<FakeRoute> AdminApi::Impl::routes() {
   constexpr const char* kName = R"(([A-Za-z0-9_-]+))";
   constexpr const char* kOperation = R"(([A-Za-z0-9_*-]+))";
@@ -177,6 +192,8 @@ std::vector<FakeRoute> AdminApi::Impl::routes() {
          chaos.clear_all();
          ex.res.status = 204;
        }},
+      {"GET", R"(/_mepsim/([A-Za-z0-9_/-]+))", "document",
+       [this](FakeExchange& ex) { document(ex); }},
       {"GET", "/faults", "faults",
        [this](FakeExchange& ex) {
          reply(ex, 200, {{"faults", chaos.faults_used()}});
@@ -205,6 +222,12 @@ void AdminApi::register_fake(const std::string& name, RequestJournal& journal,
                              std::map<std::string, AdminListing> listings) {
   std::lock_guard lock(impl_->mutex);
   impl_->fakes[name] = {&journal, std::move(listings)};
+}
+
+void AdminApi::register_document(const std::string& name,
+                                 std::function<std::optional<json>()> build) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->documents[name] = std::move(build);
 }
 
 Result<void> AdminApi::start() {

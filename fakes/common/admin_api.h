@@ -11,6 +11,8 @@
 //   PUT    /chaos/{fake}/{operation}        a policy (chaos.h's JSON); 422 naming the field
 //   DELETE /chaos/{fake}/{operation}   DELETE /chaos
 //   GET    /faults                          {"faults":{"brevo.send_email.rate_limit":3}}
+//   GET    /_mepsim/{document}              what the harness adds (register_document), e.g.
+//                                           /_mepsim/rehearsal/report
 // It carries no secrets: journals are redacted where they are written, and listings must
 // be too. Errors are {"error": message} (422: {"errors":{field:[message]}}).
 //
@@ -21,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "fakes/common/chaos.h"
@@ -58,6 +61,13 @@ class AdminApi {
   // `journal` must outlive the API; registering a name again replaces it.
   void register_fake(const std::string& name, RequestJournal& journal,
                      std::map<std::string, AdminListing> listings = {});
+
+  // A JSON document the harness serves here while it runs (GET /_mepsim/{name}), built on
+  // each request; `build` runs on a server thread and returns nullopt once the document is
+  // gone (404). Registering a name again replaces it. `name` is a path below /_mepsim/:
+  // letters, digits, '-', '_' and '/'.
+  void register_document(const std::string& name,
+                         std::function<std::optional<nlohmann::json>()> build);
 
   Result<void> start();
   void stop();  // idempotent

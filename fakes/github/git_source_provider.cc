@@ -18,4 +18,22 @@ Result<std::string> GitSourceProvider::manifest_at(const std::string& app_name,
   return text;
 }
 
+Result<std::string> GitSourceProvider::resolve(const std::string&, const std::string& git_ref) {
+  return origin_.resolve(git_ref);
+}
+
+Result<std::vector<std::string>> GitSourceProvider::branches_containing(const std::string&,
+                                                                        const std::string& sha) {
+  auto heads = origin_.branches();
+  if (!heads) return heads.error();
+  std::vector<std::string> out;
+  for (const auto& [name, head] : *heads) {
+    if (out.size() == kBranchesListedMax) break;
+    auto reached = origin_.is_ancestor(sha, head);
+    if (!reached) return reached.error();
+    if (*reached) out.push_back(name);
+  }
+  return out;
+}
+
 }  // namespace mepsim::fakes::github

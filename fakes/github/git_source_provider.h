@@ -14,6 +14,10 @@ class GitSourceProvider final : public platform::SourceProvider {
   explicit GitSourceProvider(const GitOrigin& origin) : origin_(origin) {}
   // A branch, tag or sha; not_found when the ref is unknown or holds no app.yaml.
   Result<std::string> manifest_at(const std::string& app_name, const std::string& git_ref) override;
+  Result<std::string> resolve(const std::string& app_name, const std::string& git_ref) override;
+  // Sorted by name; `git merge-base --is-ancestor` against each branch head.
+  Result<std::vector<std::string>> branches_containing(const std::string& app_name,
+                                                       const std::string& sha) override;
 
  private:
   const GitOrigin& origin_;

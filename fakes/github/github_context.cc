@@ -212,7 +212,7 @@ void GitHubContext::branch_moved(Txn& txn, const RefUpdate& update, const std::s
     pull.base_sha = *base_sha;
     // The implicit merge: every head commit has reached the base.
     const auto merged = origin.is_ancestor(pull.head_sha, *base_sha);
-    if (merged.ok() && *merged) pull_merged(txn, pull, pusher, *base_sha, true);
+    if (merged.ok() && *merged) pull_merged(txn, pull, pusher, *base_sha, true, update.ref);
   }
 }
 
@@ -277,7 +277,8 @@ void GitHubContext::pull_opened(Txn& txn, PullRequest& pull) {
 }
 
 void GitHubContext::pull_merged(Txn& txn, PullRequest& pull, const std::string& by,
-                                const std::string& merge_commit_sha, bool implicit) {
+                                const std::string& merge_commit_sha, bool implicit,
+                                const std::string& pushed_ref) {
   pull.state = "closed";
   pull.merged = true;
   pull.merged_at = now();
@@ -293,7 +294,8 @@ void GitHubContext::pull_merged(Txn& txn, PullRequest& pull, const std::string& 
            {"base", pull.base_ref},
            {"merge_commit_sha", merge_commit_sha},
            {"by", by},
-           {"implicit", implicit ? "true" : "false"}});
+           {"implicit", implicit ? "true" : "false"},
+           {"pushed_ref", pushed_ref}});
   emit_webhook(txn, "pull_request",
                {{"action", "closed"},
                 {"number", pull.number},

@@ -118,8 +118,10 @@ class GitHubContext : public std::enable_shared_from_this<GitHubContext> {
   std::variant<int, PullRefusal> open_pull(Txn& txn, const NewPull& request);
   void pull_opened(Txn& txn, PullRequest& pull);
   // Marks `pull` merged (merged_by, merged_at now), publishes and emits the webhook.
+  // `pushed_ref`: for an implicit merge, the ref whose push merged it (rule R3).
   void pull_merged(Txn& txn, PullRequest& pull, const std::string& by,
-                   const std::string& merge_commit_sha, bool implicit);
+                   const std::string& merge_commit_sha, bool implicit,
+                   const std::string& pushed_ref = "");
   void pull_closed(Txn& txn, PullRequest& pull, const std::string& action);
   void check_run_changed(Txn& txn, const CheckRun& run, const std::string& action);
 

@@ -11,6 +11,10 @@
 namespace mepsim::fakes::github {
 namespace {
 
+// A profile seeds a handful of earlier releases; past this many (in name order), the
+// others are left off the timeline.
+constexpr std::size_t kSeedTagsPublishedMax = 1'000;
+
 Result<void> check_pull_seed(GitHubContext& ctx, const PullRequestSeed& seed, std::size_t index) {
   const std::string where = "pulls[" + std::to_string(index) + "]";
   if (seed.state != "open" && seed.state != "closed" && seed.state != "merged") {
@@ -122,6 +126,14 @@ Result<void> seed_repository(GitHubContext& ctx, const GitHubSeed& seed) {
   auto branches = ctx.origin.branches();
   if (!branches) return branches.error().context("seeding CI");
   for (const auto& [name, sha] : *branches) ctx.seed_ci_success(txn, sha, name);
+  // The tags the rehearsal starts from: rules R4 and R5 compare a new tag with them.
+  if (auto tags = ctx.origin.tags()) {
+    std::size_t published = 0;
+    for (const auto& [name, sha] : *tags) {
+      if (published++ == kSeedTagsPublishedMax) break;
+      ctx.publish(txn, "github", "github.tag.seeded", {{"tag", name}, {"sha", sha}});
+    }
+  }
   txn.model.seeded = true;
   ctx.publish(txn, "github", "github.seeded",
               {{"pulls", std::to_string(seed.pulls.size())},

@@ -170,6 +170,13 @@ struct MattermostFake::Impl {
     message.username = *username;
     message.channel = channel->empty() ? options.channel : *channel;
     message.icon_url = *icon_url;
+    if (options.events != nullptr) {
+      options.events->publish(message.at, Plane::control, "mattermost", "mattermost.message",
+                              {{"channel", message.channel},
+                               {"username", message.username},
+                               {"text", cut_utf8(message.text, kTextEventBytesMax)},
+                               {"attachments", std::to_string(message.attachments)}});
+    }
     {
       std::lock_guard lock(mutex);
       message.seq = next_seq++;

@@ -26,6 +26,7 @@
 #include "fakes/common/chaos.h"
 #include "fakes/common/request_journal.h"
 #include "sim/core/clock.h"
+#include "sim/core/event_log.h"
 #include "sim/core/result.h"
 #include "sim/core/rng.h"
 
@@ -47,7 +48,13 @@ struct MattermostFakeOptions {
   Chaos* chaos = nullptr;                // null: no chaos; operation "post"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;
+  // Where each post is published (control plane: the procedure's steps post), as
+  // `mattermost.message` {channel, username, text (cut to kTextEventBytesMax), attachments}:
+  // rule R6 reads it. Null: nowhere.
+  EventLog* events = nullptr;
 };
+
+inline constexpr std::size_t kTextEventBytesMax = 16 * 1024;
 
 struct MattermostMessage {
   std::uint64_t seq = 0;  // 1, 2, 3… over the fake's life

@@ -84,9 +84,10 @@ IssueStore::IssueRecord& IssueStore::issue_for(const std::string& project_slug,
 }
 
 std::string IssueStore::add_event(const std::string& project_slug, const EventSummary& summary,
-                                  std::string event_json, Instant received) {
+                                  std::string event_json, Instant received, bool* created_issue) {
   std::lock_guard lock(mutex_);
   IssueRecord& record = issue_for(project_slug, summary, received);
+  if (created_issue != nullptr) *created_issue = record.issue.count == 0;
   SentryIssue& issue = record.issue;
   ++issue.count;
   issue.last_seen = std::max(issue.last_seen, received);

@@ -45,8 +45,9 @@ class IssueStore {
   explicit IssueStore(SentryCapacities capacities);
 
   // Files the event under its issue (made on first sight); returns the issue id.
+  // `created_issue`, when given, tells whether this event made the issue.
   std::string add_event(const std::string& project_slug, const EventSummary& summary,
-                        std::string event_json, Instant received);
+                        std::string event_json, Instant received, bool* created_issue = nullptr);
   void add_session(const std::string& project_slug, const SessionUpdate& update);
   void add_client_report(const std::string& project_slug,
                          std::vector<SentryDiscardedEvents> discarded, Instant received);

@@ -143,6 +143,22 @@ Result<ReadyItem> read_item(const EnvelopeItem& item) {
   return ready;
 }
 
+// A new issue on the run's timeline (rule R11): the data plane, since real traffic decides
+// when it comes; at its firstSeen. Strings cut: titles come from the outside.
+void publish_new_issue(SentryContext& ctx, const SentryProject& project, const std::string& id,
+                       const EventSummary& summary, Instant first_seen) {
+  if (ctx.options.events == nullptr) return;
+  constexpr std::size_t kTextBytesMax = 200;
+  ctx.options.events->publish(first_seen, Plane::data, "sentry", "sentry.issue.created",
+                              {{"project", project.slug},
+                               {"issue", id},
+                               {"title", cut_utf8(summary.title, kTextBytesMax)},
+                               {"culprit", cut_utf8(summary.culprit, kTextBytesMax)},
+                               {"level", cut_utf8(summary.level, kTextBytesMax)},
+                               {"release", cut_utf8(summary.release, kTextBytesMax)},
+                               {"environment", cut_utf8(summary.environment, kTextBytesMax)}});
+}
+
 // Rate limits, then storage, for items already checked. Answers the request.
 void store_items(SentryContext& ctx, FakeExchange& ex, const SentryProject& project,
                  std::vector<ReadyItem>& items, std::string event_id) {
@@ -164,7 +180,10 @@ void store_items(SentryContext& ctx, FakeExchange& ex, const SentryProject& proj
     if (item.event) {
       if (item.event->event_id.empty()) item.event->event_id = ctx.new_event_id();
       if (event_id.empty()) event_id = item.event->event_id;
-      ctx.store.add_event(project.slug, *item.event, std::move(item.event_json), now);
+      bool created = false;
+      const std::string issue_id =
+          ctx.store.add_event(project.slug, *item.event, std::move(item.event_json), now, &created);
+      if (created) publish_new_issue(ctx, project, issue_id, *item.event, now);
     } else if (item.session) {
       ctx.store.add_session(project.slug, *item.session);
     } else if (item.client_report) {

@@ -26,6 +26,7 @@
 #include "fakes/common/chaos.h"
 #include "fakes/common/request_journal.h"
 #include "sim/core/clock.h"
+#include "sim/core/event_log.h"
 #include "sim/core/result.h"
 #include "sim/core/rng.h"
 
@@ -83,6 +84,10 @@ struct SentryFakeOptions {
   Chaos* chaos = nullptr;  // null: no chaos; operations "envelope", "store", "api"
   int threads = 8;
   SentryCapacities capacities;
+  // Where a new issue is published (data plane: real traffic decides when it comes), as
+  // `sentry.issue.created` {project, issue, title, culprit, level, release, environment}
+  // at its firstSeen: rule R11 reads it. Null: nowhere.
+  EventLog* events = nullptr;
 };
 
 // An issue as the web API shows it: events grouped by fingerprint, else exception type

@@ -4,8 +4,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/check_command.h"
 #include "harness/cli/ci_command.h"
 #include "harness/cli/exit_code.h"
+#include "harness/cli/rehearsal_command.h"
+#include "harness/cli/run_command.h"
+#include "harness/cli/shell_command.h"
 #include "harness/cli/shutdown_signal.h"
 #include "harness/cli/up_command.h"
 #include "harness/scalingo_cli/scalingo_command.h"
@@ -41,6 +45,14 @@ int main(int argc, char** argv) {
   auto* scalingo = mepsim::add_scalingo_command(app, scalingo_options);
   mepsim::CiOptions ci_options;
   auto* ci = mepsim::add_ci_command(app, ci_options);
+  mepsim::CheckOptions check_options;
+  auto* check = mepsim::add_check_command(app, check_options);
+  mepsim::RunOptions run_options;
+  auto* run = mepsim::add_run_command(app, run_options);
+  mepsim::ShellOptions shell_options;
+  auto* shell = mepsim::add_shell_command(app, shell_options);
+  mepsim::RehearsalReportOptions rehearsal_options;
+  auto* rehearsal = mepsim::add_rehearsal_command(app, rehearsal_options);
   // Started through the `scalingo` symlink, the arguments are those of `mepsim scalingo`.
   const auto arguments = mepsim::busybox_arguments(argc, argv);
 
@@ -59,5 +71,9 @@ int main(int argc, char** argv) {
   if (*up) return mepsim::run_up(up_options);
   if (*scalingo) return mepsim::run_scalingo(*scalingo, scalingo_options);
   if (*ci) return mepsim::run_ci(ci_options);
+  if (*run) return mepsim::run_run(run_options);
+  if (*check) return mepsim::run_check(check_options);
+  if (*shell) return mepsim::run_shell(shell_options);
+  if (*rehearsal) return mepsim::run_rehearsal(rehearsal_options);
   return mepsim::exit_code::bad_input;  // unreachable: one subcommand is required
 }

@@ -71,6 +71,7 @@ Result<void> GithubWiring::start(platform::Platform& platform, VirtualClock& pla
   fakes::mattermost::MattermostFakeOptions mattermost_options;
   mattermost_options.control_clock = &platform_clock;
   mattermost_options.chaos = chaos;
+  mattermost_options.events = &log;
   mattermost_ = std::make_unique<fakes::mattermost::MattermostFake>(rng.fork("mattermost"),
                                                                     mattermost_options);
   if (auto started = mattermost_->start(); !started) {

@@ -76,6 +76,12 @@ class GithubWiring {
   EnvEntries env() const;
   std::vector<Endpoint> endpoints() const;  // the token is not shown
 
+  // Once started: what scenarios act on and look at.
+  fakes::github::GitOrigin& origin() { return *origin_; }
+  fakes::github::GitHubFake& github() { return *github_; }
+  fakes::mattermost::MattermostFake& mattermost() { return *mattermost_; }
+  const platform::RepositoryProfile& repository() const { return repository_; }
+
  private:
   explicit GithubWiring(platform::RepositoryProfile repository);
 

@@ -48,41 +48,46 @@ std::string sentry_dsn_key(const std::string& app) {
 }
 
 Result<std::unique_ptr<ThirdPartyFakes>> ThirdPartyFakes::start(
-    const platform::PlatformProfile& profile, Clock& clock, Rng& rng) {
+    const platform::PlatformProfile& profile, Clock& control_clock, Clock& latency_clock,
+    Rng& rng, EventLog* log) {
   std::unique_ptr<ThirdPartyFakes> fakes(new ThirdPartyFakes());
-  if (auto started = fakes->start_all(profile, clock, rng); !started) {
+  if (auto started = fakes->start_all(profile, control_clock, latency_clock, rng, log);
+      !started) {
     fakes->stop();
     return started.error().context("starting the third-party fakes");
   }
   return fakes;
 }
 
-Result<void> ThirdPartyFakes::start_all(const platform::PlatformProfile& profile, Clock& clock,
-                                        Rng& rng) {
+Result<void> ThirdPartyFakes::start_all(const platform::PlatformProfile& profile,
+                                        Clock& control_clock, Clock& latency_clock, Rng& rng,
+                                        EventLog* log) {
   for (const auto& app : profile.apps) apps_.push_back(app.name);
-  chaos_ = std::make_unique<fakes::Chaos>(rng.fork("chaos"), clock);
+  chaos_ = std::make_unique<fakes::Chaos>(rng.fork("chaos"), control_clock);
 
   fakes::AdminApiOptions admin_options;
-  admin_options.latency_clock = &clock;
+  admin_options.latency_clock = &latency_clock;
   admin_ = std::make_unique<fakes::AdminApi>(*chaos_, admin_options);
 
   fakes::sentry::SentryFakeOptions sentry_options;
   sentry_options.projects = apps_;
-  sentry_options.control_clock = &clock;
-  sentry_options.latency_clock = &clock;
+  sentry_options.control_clock = &control_clock;
+  sentry_options.latency_clock = &latency_clock;
   sentry_options.chaos = chaos_.get();
+  sentry_options.events = log;
   sentry_ = std::make_unique<fakes::sentry::SentryFake>(rng.fork("sentry"), sentry_options);
 
   fakes::brevo::BrevoFakeOptions brevo_options;
-  brevo_options.control_clock = &clock;
-  brevo_options.latency_clock = &clock;
+  brevo_options.control_clock = &control_clock;
+  brevo_options.latency_clock = &latency_clock;
   brevo_options.chaos = chaos_.get();
+  brevo_options.events = log;
   brevo_ = std::make_unique<fakes::brevo::BrevoFake>(rng.fork("brevo"), brevo_options);
 
   fakes::geocoding::GeocodingFakeOptions geocoding_options;
   geocoding_options.addresses = profile.addresses;
-  geocoding_options.control_clock = &clock;
-  geocoding_options.latency_clock = &clock;
+  geocoding_options.control_clock = &control_clock;
+  geocoding_options.latency_clock = &latency_clock;
   geocoding_options.chaos = chaos_.get();
   geocoding_ = std::make_unique<fakes::geocoding::GeocodingFake>(geocoding_options);
 

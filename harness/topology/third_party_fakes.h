@@ -5,8 +5,10 @@
 // (SENTRY_DSN of their own project, MAILER_DSN, GEOCODING_API_URL), as
 // give_apps_their_datastores gives them DATABASE_URL and REDIS_URL.
 //
+// With a log, what they receive (Sentry issues, mails) is in the run's timeline.
 // Every fake listens on loopback, on a port the kernel picks. Control-plane time (outage
-// windows, message times) and handler latency are both the real clock `mepsim up` runs on.
+// windows, message times) is the platform's clock in a scenario run and the real clock under
+// `mepsim up`; handler latency is always real time.
 
 #include <map>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "harness/env/env_file.h"
 #include "harness/topology/topology.h"
 #include "sim/core/clock.h"
+#include "sim/core/event_log.h"
 #include "sim/core/result.h"
 #include "sim/core/rng.h"
 #include "sim/platform/platform_profile.h"
@@ -41,7 +44,9 @@ class ThirdPartyFakes {
   // One Sentry project per app of `profile`, named after it; the geocoding fake knows the
   // profile's addresses. On failure, what was started is stopped again.
   static Result<std::unique_ptr<ThirdPartyFakes>> start(const platform::PlatformProfile& profile,
-                                                        Clock& clock, Rng& rng);
+                                                        Clock& control_clock,
+                                                        Clock& latency_clock, Rng& rng,
+                                                        EventLog* log = nullptr);
   ~ThirdPartyFakes();  // stops
   ThirdPartyFakes(const ThirdPartyFakes&) = delete;
   ThirdPartyFakes& operator=(const ThirdPartyFakes&) = delete;
@@ -64,7 +69,8 @@ class ThirdPartyFakes {
 
  private:
   ThirdPartyFakes() = default;
-  Result<void> start_all(const platform::PlatformProfile& profile, Clock& clock, Rng& rng);
+  Result<void> start_all(const platform::PlatformProfile& profile, Clock& control_clock,
+                         Clock& latency_clock, Rng& rng, EventLog* log);
   void register_with_admin();
 
   std::vector<std::string> apps_;  // in profile order: the first is SENTRY_DSN's project

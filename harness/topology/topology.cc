@@ -16,6 +16,7 @@
 #include "harness/topology/github_wiring.h"
 #include "harness/topology/platform_clock_driver.h"
 #include "harness/topology/review_app_datastores.h"
+#include "harness/topology/settling_runtime.h"
 #include "harness/topology/third_party_fakes.h"
 #include "harness/topology/web_binary.h"
 #include "sim/datastore/mariadb_server.h"
@@ -82,6 +83,7 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   if (!profile) return profile.error();
   auto web_binary = find_web_binary(options.web_binary);
   if (!web_binary) return web_binary.error();
+  topology->make_platform_clock(options);
   if (auto mysql = topology->start_mysql(options, rng); !mysql) return mysql.error();
   if (auto redis = topology->start_redis(options, rng); !redis) return redis.error();
   if (auto given = topology->give_apps_their_datastores(profile.value()); !given) {
@@ -264,7 +266,8 @@ Result<void> Topology::give_apps_their_datastores(platform::PlatformProfile& pro
 // The third parties' fakes come before the platform: each app's containers get their
 // SENTRY_DSN, MAILER_DSN and GEOCODING_API_URL from them, as app variables.
 Result<void> Topology::start_third_party_fakes(platform::PlatformProfile& profile, Rng& rng) {
-  auto started = ThirdPartyFakes::start(profile, clock_, rng);
+  Clock& control_clock = virtual_time_ ? static_cast<Clock&>(*platform_clock_) : clock_;
+  auto started = ThirdPartyFakes::start(profile, control_clock, clock_, rng, &log_);
   if (!started) return started.error();
   third_party_ = std::move(started.value());
   for (auto& app : profile.apps) {
@@ -311,10 +314,13 @@ Result<void> Topology::start_platform(const TopologyOptions& options,
   for (const auto& app : profile.apps) {
     if (auto opened = routers_->open(app.name); !opened) return opened.error();
   }
-  platform_real_clock_ = std::make_unique<RealClock>(options.time_scale);
-  platform_clock_ = std::make_unique<VirtualClock>(platform_real_clock_->now());
+  platform::ContainerRuntime* runtime = routers_.get();
+  if (virtual_time_) {
+    settling_ = std::make_unique<SettlingRuntime>(*routers_, clock_);
+    runtime = settling_.get();
+  }
   platform_ = std::make_unique<platform::Platform>(*platform_clock_, rng.fork("platform"), log_,
-                                                   std::move(profile), source(), *routers_);
+                                                   std::move(profile), source(), *runtime);
   if (auto booted = platform_->boot(); !booted)
     return booted.error().context("booting the platform");
   // An app's URL is where it answers here: its router.
@@ -323,9 +329,23 @@ Result<void> Topology::start_platform(const TopologyOptions& options,
       return set.error();
     }
   }
-  driver_ =
-      std::make_unique<PlatformClockDriver>(*platform_, *platform_real_clock_, options.time_scale);
+  // A scenario's runner moves the clock itself.
+  if (!virtual_time_) {
+    driver_ = std::make_unique<PlatformClockDriver>(*platform_, *platform_real_clock_,
+                                                    options.time_scale);
+  }
   return {};
+}
+
+// Made first: the fakes started before the platform keep their control-plane time on it.
+void Topology::make_platform_clock(const TopologyOptions& options) {
+  virtual_time_ = options.virtual_time;
+  if (virtual_time_) {
+    platform_clock_ = std::make_unique<VirtualClock>(options.virtual_start);
+    return;
+  }
+  platform_real_clock_ = std::make_unique<RealClock>(options.time_scale);
+  platform_clock_ = std::make_unique<VirtualClock>(platform_real_clock_->now());
 }
 
 // The initial containers were started at boot, with no boot time to wait: asking each
@@ -437,6 +457,7 @@ void Topology::stop() {
   // The platform stops its containers as it goes: each is drained off its router, then
   // stopped (SIGTERM with grace) by the routers, which close here and wait for that.
   platform_.reset();
+  settling_.reset();
   // The origin goes after the platform, which read its releases from it.
   github_.reset();
   review_datastores_.reset();

@@ -24,6 +24,7 @@ class MariadbServer;
 class RedisServer;
 class PlatformClockDriver;
 class AppRouters;
+class SettlingRuntime;
 class ThirdPartyFakes;
 class GithubWiring;
 class ReviewAppDatastores;
@@ -48,6 +49,12 @@ struct TopologyOptions {
   std::optional<std::string> web_binary;    // default: mepsim-web next to mepsim
   // Real time for every app's web containers to answer before `ready`.
   Duration serving_timeout = std::chrono::seconds(60);
+  // Scenario runs: the platform's clock starts at `virtual_start` and moves only when the
+  // runner advances it (time_scale is then unused); the fakes' control-plane time is that
+  // clock too, and the platform sees a container only once it has settled (healthy or
+  // crashed), so that real boot times never change what the control plane decides.
+  bool virtual_time = false;
+  Instant virtual_start = default_scenario_start();
 };
 
 struct Endpoint {
@@ -66,6 +73,19 @@ class Topology {
 
   EnvEntries env() const;
   std::vector<Endpoint> endpoints() const;
+
+  // The parts a scenario acts on and looks at.
+  platform::Platform& platform() { return *platform_; }
+  VirtualClock& platform_clock() { return *platform_clock_; }
+  ThirdPartyFakes& third_party() { return *third_party_; }
+  GithubWiring* github() { return github_.get(); }  // null without a repository
+  AppRouters& routers() { return *routers_; }
+  platform::ProcessContainerRuntime& processes() { return *processes_; }
+  MariadbServer* mariadb() { return mariadb_.get(); }  // null when attached
+  RedisServer* redis() { return redis_.get(); }        // null when attached
+  const MysqlUrl& mysql_url() const { return mysql_url_; }
+  const RedisUrl& redis_url() const { return redis_url_; }
+  const std::string& fixture_password() const { return fixture_password_; }
   // Stops what this topology started, in reverse order; attached servers are left alone.
   void stop();
 
@@ -77,6 +97,7 @@ class Topology {
   Result<void> give_apps_their_datastores(platform::PlatformProfile& profile);
   Result<void> start_web_runtime(const std::filesystem::path& web_binary);
   Result<void> prepare_databases(const platform::PlatformProfile& profile);
+  void make_platform_clock(const TopologyOptions& options);
   Result<void> start_platform(const TopologyOptions& options, platform::PlatformProfile profile,
                               Rng& rng);
   Result<void> wait_until_serving(Duration timeout);
@@ -98,8 +119,10 @@ class Topology {
   std::optional<ScratchDir> run_dir_;  // container and console logs
   std::unique_ptr<platform::ProcessContainerRuntime> processes_;
   std::unique_ptr<AppRouters> routers_;  // the platform's runtime: processes_ behind routers
+  std::unique_ptr<SettlingRuntime> settling_;  // over routers_, in scenario runs
 
-  std::unique_ptr<RealClock> platform_real_clock_;  // scaled
+  bool virtual_time_ = false;
+  std::unique_ptr<RealClock> platform_real_clock_;  // scaled; none on virtual time
   std::unique_ptr<VirtualClock> platform_clock_;
   std::unique_ptr<platform::MapSourceProvider> source_;
   std::unique_ptr<platform::Platform> platform_;

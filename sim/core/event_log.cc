@@ -48,6 +48,14 @@ struct EventLog::Digest {
   }
 };
 
+std::string cut_utf8(std::string_view text, std::size_t bytes_max) {
+  if (text.size() <= bytes_max) return std::string(text);
+  std::size_t end = bytes_max;
+  // Back off continuation bytes (10xxxxxx) so that no character is split.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
 const std::string& Event::field(std::string_view key) const {
   static const std::string kEmpty;
   for (const auto& f : fields) {

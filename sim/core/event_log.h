@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/clock.h"
@@ -33,6 +34,11 @@ struct Event {
   // The value of `key`, or "" when the event has no such field.
   const std::string& field(std::string_view key) const;
 };
+
+// `text` cut to at most `bytes_max` bytes, on a UTF-8 character boundary: for field values
+// that come from the outside (a release note, a message) and must stay bounded without
+// breaking the JSON reports are written as.
+std::string cut_utf8(std::string_view text, std::size_t bytes_max);
 
 class EventLog {
  public:

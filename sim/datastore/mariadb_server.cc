@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "sim/datastore/mysql_connection.h"
-#include "sim/datastore/server_launch.h"
 
 namespace mepsim {
 namespace {
@@ -124,6 +123,26 @@ Result<void> create_app_account(const fs::path& socket, const MysqlUrl& url) {
   return {};
 }
 
+// Everything the plan's functions need is copied in: start_again runs them long after
+// start() returned.
+LaunchPlan launch_plan(const Binaries& binaries, const fs::path& folder, Duration ready_timeout) {
+  const fs::path data = folder / "data";
+  const fs::path socket = folder / "mysqld.sock";
+  LaunchPlan plan;
+  plan.display_name = fmt::format("{} ({})", binaries.flavour, binaries.server.string());
+  plan.spec_for_port = [server = binaries.server, data, socket, folder](std::uint16_t port) {
+    return SpawnSpec{server, server_args(data, socket, port), {}, folder / "server.log", {}};
+  };
+  plan.probe = [socket](std::uint16_t) -> Result<void> {
+    auto connection = MysqlConnection::open_socket(socket, "root", std::chrono::seconds(1));
+    if (!connection) return connection.error();
+    return {};
+  };
+  plan.port_in_use_marker = "Address already in use";
+  plan.ready_timeout = ready_timeout;
+  return plan;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<MariadbServer>> MariadbServer::start(const MariadbOptions& options,
@@ -139,19 +158,7 @@ Result<std::unique_ptr<MariadbServer>> MariadbServer::start(const MariadbOptions
     return init.error().context(binaries->flavour);
   }
 
-  LaunchPlan plan;
-  plan.display_name = fmt::format("{} ({})", binaries->flavour, binaries->server.string());
-  plan.spec_for_port = [&](std::uint16_t port) {
-    return SpawnSpec{
-        binaries->server, server_args(data, socket, port), {}, folder / "server.log", {}};
-  };
-  plan.probe = [&](std::uint16_t) -> Result<void> {
-    auto connection = MysqlConnection::open_socket(socket, "root", std::chrono::seconds(1));
-    if (!connection) return connection.error();
-    return {};
-  };
-  plan.port_in_use_marker = "Address already in use";
-  plan.ready_timeout = options.ready_timeout;
+  LaunchPlan plan = launch_plan(binaries.value(), folder, options.ready_timeout);
   auto launched = launch_on_free_port(plan, clock);
   if (!launched) return launched.error();
 
@@ -161,27 +168,45 @@ Result<std::unique_ptr<MariadbServer>> MariadbServer::start(const MariadbOptions
   }
   return std::unique_ptr<MariadbServer>(
       new MariadbServer(std::move(scratch.value()), std::move(launched->process), std::move(url),
-                        binaries->flavour, options.stop_grace));
+                        binaries->flavour, std::move(plan), options.stop_grace));
 }
 
 MariadbServer::MariadbServer(ScratchDir scratch, ChildProcess process, MysqlUrl url,
-                             std::string flavour, Duration stop_grace)
+                             std::string flavour, LaunchPlan plan, Duration stop_grace)
     : scratch_(std::move(scratch)),
       process_(std::move(process)),
       url_(std::move(url)),
       flavour_(std::move(flavour)),
+      plan_(std::move(plan)),
       stop_grace_(stop_grace) {}
 
 MariadbServer::~MariadbServer() {
-  stop();
+  stop();  // before scratch_ goes with its data folder
 }
 
 ExitStatus MariadbServer::stop() {
-  if (!stop_status_) {
-    stop_status_ = process_.stop(stop_grace_);
-    scratch_.erase();
-  }
+  if (!stop_status_) stop_status_ = process_.stop(stop_grace_);
   return *stop_status_;
+}
+
+Result<ExitStatus> MariadbServer::stop_running() {
+  if (!running()) {
+    return make_error(ErrorCode::conflict,
+                      fmt::format("{} on 127.0.0.1:{} is already stopped", flavour_, url_.port));
+  }
+  return stop();
+}
+
+Result<void> MariadbServer::start_again(Clock& clock) {
+  if (running()) {
+    return make_error(ErrorCode::conflict,
+                      fmt::format("{} on 127.0.0.1:{} is already running", flavour_, url_.port));
+  }
+  auto process = launch_on_port(plan_, url_.port, clock);
+  if (!process) return process.error().context("starting " + flavour_ + " again");
+  process_ = std::move(process.value());
+  stop_status_.reset();
+  return {};
 }
 
 }  // namespace mepsim

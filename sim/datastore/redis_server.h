@@ -13,6 +13,7 @@
 #include "sim/core/rng.h"
 #include "sim/datastore/datastore_url.h"
 #include "sim/datastore/scratch_dir.h"
+#include "sim/datastore/server_launch.h"
 #include "sim/process/child_process.h"
 
 namespace mepsim {
@@ -28,20 +29,33 @@ class RedisServer {
   // `clock` must run in real time; `rng` draws the password.
   static Result<std::unique_ptr<RedisServer>> start(const RedisOptions& options, Clock& clock,
                                                     Rng& rng);
-  ~RedisServer();
+  ~RedisServer();  // stops it and erases its folder
 
   const RedisUrl& url() const { return url_; }
   pid_t pid() const { return process_.pid(); }
   const std::filesystem::path& folder() const { return scratch_.path(); }
+  bool running() const { return !stop_status_; }
+
+  // Shuts the server down (SIGTERM, then SIGKILL after the grace). Its folder stays until
+  // the server object goes. On a stopped server, the status of the last stop: the owner's
+  // teardown calls it whatever the state.
   ExitStatus stop();
+  // The same as a fault does it: stopping a stopped server is a `conflict`.
+  Result<ExitStatus> stop_running();
+  // The same program, port, folder and password again, waited on until it answers PING.
+  // Keys written before the stop are gone (no persistence). Starting a running server is
+  // a `conflict`; the port taken meanwhile is `unavailable`. `clock` runs in real time.
+  Result<void> start_again(Clock& clock);
 
  private:
-  RedisServer(ScratchDir scratch, ChildProcess process, RedisUrl url, Duration stop_grace);
+  RedisServer(ScratchDir scratch, ChildProcess process, RedisUrl url, LaunchPlan plan,
+              Duration stop_grace);
   ScratchDir scratch_;
   ChildProcess process_;
   RedisUrl url_;
+  LaunchPlan plan_;  // how it was launched: start_again launches it the same way
   Duration stop_grace_;
-  std::optional<ExitStatus> stop_status_;
+  std::optional<ExitStatus> stop_status_;  // set while stopped
 };
 
 }  // namespace mepsim

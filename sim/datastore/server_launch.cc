@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "sim/net/free_port.h"
@@ -54,26 +55,45 @@ Result<Outcome> wait_ready(const LaunchPlan& plan, ChildProcess& process, std::u
   }
 }
 
+struct Attempt {
+  std::optional<ChildProcess> process;  // empty: the port was taken
+};
+
+Result<Attempt> attempt_on(const LaunchPlan& plan, std::uint16_t port, Clock& clock) {
+  const SpawnSpec spec = plan.spec_for_port(port);
+  std::error_code ignored;
+  std::filesystem::remove(spec.log_path, ignored);  // the marker must be this attempt's
+  auto process = ChildProcess::spawn(spec);
+  if (!process) return process.error().context(plan.display_name);
+  auto outcome = wait_ready(plan, process.value(), port, spec, clock);
+  if (!outcome) return outcome.error();
+  if (outcome.value() == Outcome::port_taken) return Attempt{};
+  return Attempt{std::move(process.value())};
+}
+
 }  // namespace
 
 Result<LaunchedServer> launch_on_free_port(const LaunchPlan& plan, Clock& clock) {
   for (int attempt = 1; attempt <= plan.port_attempts_max; ++attempt) {
     auto port = free_loopback_port();
     if (!port) return port.error().context(plan.display_name);
-    const SpawnSpec spec = plan.spec_for_port(port.value());
-    std::error_code ignored;
-    std::filesystem::remove(spec.log_path, ignored);  // the marker must be this attempt's
-    auto process = ChildProcess::spawn(spec);
-    if (!process) return process.error().context(plan.display_name);
-    auto outcome = wait_ready(plan, process.value(), port.value(), spec, clock);
-    if (!outcome) return outcome.error();
-    if (outcome.value() == Outcome::ready) {
-      return LaunchedServer{std::move(process.value()), port.value()};
-    }
+    auto launched = attempt_on(plan, port.value(), clock);
+    if (!launched) return launched.error();
+    if (launched->process) return LaunchedServer{std::move(*launched->process), port.value()};
   }
   return make_error(ErrorCode::unavailable,
                     fmt::format("{}: every port tried was taken ({} attempts)", plan.display_name,
                                 plan.port_attempts_max));
+}
+
+Result<ChildProcess> launch_on_port(const LaunchPlan& plan, std::uint16_t port, Clock& clock) {
+  auto launched = attempt_on(plan, port, clock);
+  if (!launched) return launched.error();
+  if (!launched->process) {
+    return make_error(ErrorCode::unavailable, fmt::format("{}: port {} is taken by another process",
+                                                          plan.display_name, port));
+  }
+  return std::move(*launched->process);
 }
 
 }  // namespace mepsim

@@ -33,4 +33,8 @@ struct LaunchedServer {
 // `clock` must run in real time: the wait is for a real process.
 Result<LaunchedServer> launch_on_free_port(const LaunchPlan& plan, Clock& clock);
 
+// The same on a port given (a server started again where its clients already point): one
+// attempt; the port taken meanwhile is an `unavailable` error naming it.
+Result<ChildProcess> launch_on_port(const LaunchPlan& plan, std::uint16_t port, Clock& clock);
+
 }  // namespace mepsim

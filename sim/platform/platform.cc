@@ -62,7 +62,10 @@ Result<void> Platform::boot() {
       }
     }
     app.app.status = AppStatus::running;
-    publish("app.booted", {{"app", app.app.name}, {"version", d.version}});
+    publish(
+        "app.booted",
+        with_commit_fields({{"app", app.app.name}, {"version", d.version}, {"git_ref", d.git_ref}},
+                           app.app.name, d.git_ref));
   }
   changed_.notify_all();
   return {};
@@ -211,6 +214,9 @@ Platform::AppState& Platform::add_app(const AppProfile& profile, const std::stri
   }
   apps_.push_back(std::move(state));
   publish("app.created", {{"app", app.name}, {"parent", parent}});
+  for (const auto& v : apps_.back()->variables) {
+    if (is_public_variable(v.name)) publish_variable(*apps_.back(), v.name, "initial", &v.value);
+  }
   return *apps_.back();
 }
 

@@ -76,6 +76,9 @@ class Platform {
   void settle(std::size_t tasks_max = 100'000);
   std::optional<Instant> next_due() const;
   Instant now() const;
+  // An operation (restart, scale) or a one-off still under way: what a client may be
+  // waiting for, so a scenario's runner moves the clock on for it.
+  bool busy() const;
   // Blocks (real time, at most `timeout`) until `done()` holds, re-checked after each
   // change. The platform is locked while `done` runs.
   bool wait_until(const std::function<bool()>& done, Duration timeout);
@@ -176,6 +179,10 @@ class Platform {
   Duration start_timeout() const;
   void record_event(AppState& app, std::string type, nlohmann::json type_data);
   void publish(std::string name, std::vector<Field> fields);
+  void publish_variable(const AppState& app, const std::string& name, const char* action,
+                        const std::string* value);
+  std::vector<Field> with_commit_fields(std::vector<Field> fields, const std::string& app_name,
+                                        const std::string& git_ref);
   void schedule(Duration delay, std::string label, std::function<void()> task);
 
   AppState& add_app(const AppProfile& profile, const std::string& parent, int pr_number);

@@ -9,6 +9,24 @@
 #include "sim/platform/platform_state.h"
 
 namespace mepsim::platform {
+
+// The commit a ref names at this moment and the branches holding it, for the procedure's
+// rules (R1 judges the commit's CI, R2 its branch): `sha` ("" when the ref is unknown) and,
+// when the source knows branches, `branches` (space-separated, git forbids spaces in names).
+std::vector<Field> Platform::with_commit_fields(std::vector<Field> fields,
+                                                const std::string& app_name,
+                                                const std::string& git_ref) {
+  auto sha = source_.resolve(app_name, git_ref);
+  fields.push_back({"sha", sha ? sha.value() : ""});
+  if (!sha) return fields;
+  if (auto branches = source_.branches_containing(app_name, sha.value())) {
+    std::string joined;
+    for (const auto& b : branches.value()) joined += (joined.empty() ? "" : " ") + b;
+    fields.push_back({"branches", joined});
+  }
+  return fields;
+}
+
 Result<Deployment> Platform::deploy(const std::string& name, const std::string& git_ref,
                                     const std::string& source_url) {
   std::lock_guard lock(mutex_);
@@ -25,10 +43,11 @@ Result<Deployment> Platform::deploy(const std::string& name, const std::string& 
   d.source_url = source_url;
   d.pusher = profile_.user;
   d.output = fmt::format("-----> Deployment {} of {} queued\n", d.id, git_ref);
-  publish("deployment.status", {{"app", app.app.name},
-                                {"deployment", d.id},
-                                {"status", to_string(d.status)},
-                                {"git_ref", git_ref}});
+  publish("deployment.status", with_commit_fields({{"app", app.app.name},
+                                                   {"deployment", d.id},
+                                                   {"status", to_string(d.status)},
+                                                   {"git_ref", git_ref}},
+                                                  app.app.name, git_ref));
 
   // A newer deployment supersedes one still waiting in the queue, as on the platform.
   for (const auto& waiting_id : app.queued_deployment_ids) {

@@ -31,6 +31,17 @@ Result<void> Platform::no_operation_running(const AppState& app) const {
   return {};
 }
 
+bool Platform::busy() const {
+  std::lock_guard lock(mutex_);
+  for (const auto& app : apps_) {
+    if (!no_operation_running(*app)) return true;
+  }
+  for (const auto& r : one_offs_) {
+    if (r.state != OneOffState::exited) return true;
+  }
+  return false;
+}
+
 Result<Operation> Platform::operation(const std::string& name, const std::string& id) const {
   std::lock_guard lock(mutex_);
   auto app = require(name);

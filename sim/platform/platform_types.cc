@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/event_log.h"
+
 namespace mepsim::platform {
 
 const char* to_string(AppStatus s) {
@@ -88,6 +90,10 @@ bool is_variable_name(std::string_view name) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (name.empty() || !letter(name.front())) return false;
   return std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || digit(c); });
+}
+
+bool is_public_variable(std::string_view name) {
+  return name.starts_with("MAINTENANCE_") && !EventLog::is_secret_key(name);
 }
 
 bool is_failure(DeploymentStatus s) {

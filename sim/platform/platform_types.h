@@ -2,11 +2,13 @@
 // The Scalingo platform's objects as the model holds them. Field names follow the real
 // API (developers.scalingo.com), so that the API fake only has to serialise them.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/clock.h"
@@ -36,6 +38,11 @@ const char* to_string(OneOffState s);
 bool is_finished(DeploymentStatus s);
 // [A-Za-z_][A-Za-z0-9_]*: what the platform accepts as an environment variable name.
 bool is_variable_name(std::string_view name);
+// The variables whose value may reach the event log: the maintenance switches and the
+// banner's message (`MAINTENANCE_*`), unless the name looks secret. Every other value may
+// be a secret (DSNs, passwords): events carry its name only.
+bool is_public_variable(std::string_view name);
+inline constexpr std::size_t kPublicValueBytesMax = 1024;  // longer values are cut
 bool is_failure(DeploymentStatus s);
 
 struct User {

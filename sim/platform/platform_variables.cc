@@ -1,6 +1,8 @@
 // Environment variables. Changing them restarts nothing: each container keeps the values
 // it was started with, which is what variables_not_in_effect() compares against (R9).
-// Events carry variable names only: values hold secrets (DSNs, passwords).
+// Events carry variable names only: values hold secrets (DSNs, passwords). The exception:
+// `variable.changed` carries the value of the maintenance variables (is_public_variable),
+// which rules R7 and R8 compare.
 
 #include <fmt/format.h>
 
@@ -24,6 +26,19 @@ Result<void> check_name(const std::string& name) {
 
 }  // namespace
 
+// One event per variable touched, whatever API call touched it: the timeline of an app's
+// variables that rules R7 (demo parity), R8 (banner first) and R9 (restart) replay.
+// `action`: initial (at the app's creation; public names only), created, updated,
+// unchanged (set to the value it had), deleted.
+void Platform::publish_variable(const AppState& app, const std::string& name, const char* action,
+                                const std::string* value) {
+  std::vector<Field> fields = {{"app", app.app.name}, {"name", name}, {"action", action}};
+  if (value != nullptr && is_public_variable(name)) {
+    fields.push_back({"value", cut_utf8(*value, kPublicValueBytesMax)});
+  }
+  publish("variable.changed", std::move(fields));
+}
+
 Result<std::vector<Variable>> Platform::variables(const std::string& name) const {
   std::lock_guard lock(mutex_);
   auto app = require(name);
@@ -43,6 +58,7 @@ Result<Variable> Platform::create_variable(const std::string& name, const Variab
   }
   vars.push_back({new_id("variable"), input.name, input.value});
   record_event(*app.value(), "new_variable", {{"name", input.name}});
+  publish_variable(*app.value(), input.name, "created", &input.value);
   changed_.notify_all();
   return vars.back();
 }
@@ -73,6 +89,13 @@ Result<std::vector<Variable>> Platform::bulk_update_variables(
     }
   }
   record_event(*app.value(), "edit_variables", {{"new_vars", added}, {"updated_vars", updated}});
+  for (const auto& input : inputs) {
+    const auto is = [&](const nlohmann::json& names) {
+      return std::find(names.begin(), names.end(), input.name) != names.end();
+    };
+    const char* action = is(added) ? "created" : is(updated) ? "updated" : "unchanged";
+    publish_variable(*app.value(), input.name, action, &input.value);
+  }
   changed_.notify_all();
   return touched;
 }
@@ -84,9 +107,11 @@ Result<Variable> Platform::update_variable(const std::string& name, const std::s
   if (!app) return app.error();
   for (auto& v : app.value()->variables) {
     if (v.id != id) continue;
+    const bool same = v.value == value;
     v.value = value;
     record_event(*app.value(), "edit_variables",
                  {{"new_vars", nlohmann::json::array()}, {"updated_vars", {v.name}}});
+    publish_variable(*app.value(), v.name, same ? "unchanged" : "updated", &value);
     changed_.notify_all();
     return v;
   }
@@ -117,6 +142,9 @@ Result<std::vector<std::string>> Platform::bulk_delete_variables(
     return doomed;
   });
   record_event(*app.value(), "delete_variable", {{"names", names}});
+  for (const auto& deleted : names) {
+    publish_variable(*app.value(), deleted.get<std::string>(), "deleted", nullptr);
+  }
   changed_.notify_all();
   return ids;
 }

@@ -74,8 +74,8 @@ TEST_F(MariadbServerTest, WrongPasswordIsRefused) {
   EXPECT_EQ(db.error().message.find("not-the-password"), std::string::npos);
 }
 
-TEST(MariadbServer, StopEndsProcessAndErasesFolder) {
-  // stop() shuts the server down cleanly (exit 0) and removes its data folder.
+TEST(MariadbServer, StopEndsProcessFolderGoesWithServer) {
+  // stop() shuts the server down cleanly (exit 0); its data folder goes with the object.
   RealClock clock;
   Rng rng(2);
   auto server = MariadbServer::start({}, clock, rng);
@@ -85,8 +85,46 @@ TEST(MariadbServer, StopEndsProcessAndErasesFolder) {
   ASSERT_TRUE(std::filesystem::exists(folder / "data"));
   const auto exit = server.value()->stop();
   EXPECT_EQ(exit.code, 0) << "MariaDB shut down uncleanly (signal " << exit.signal << ")";
+  EXPECT_FALSE(server.value()->running());
   EXPECT_FALSE(mepsim::testing::process_alive(pid));
+  EXPECT_TRUE(std::filesystem::exists(folder / "data")) << "kept for start_again";
+  server.value().reset();
   EXPECT_FALSE(std::filesystem::exists(folder));
+}
+
+TEST(MariadbServer, StartAgainKeepsCommittedRowsAtSameUrl) {
+  // Stopped and started again on its data folder, the server answers at the same URL with
+  // the same account, rows committed before are there, and a second start is a conflict.
+  RealClock clock;
+  Rng rng(5);
+  auto server = MariadbServer::start({}, clock, rng);
+  ASSERT_TRUE(server) << server.error().message;
+  const auto url = server.value()->url();
+  {
+    auto db = MysqlConnection::open(url, 5s);
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE(db->execute("CREATE TABLE kept (id INT PRIMARY KEY)"));
+    ASSERT_TRUE(db->execute("INSERT INTO kept VALUES (7)"));
+  }
+  auto stopped = server.value()->stop_running();
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  EXPECT_EQ(stopped->code, 0);
+  EXPECT_FALSE(MysqlConnection::open(url, 1s));
+  auto twice = server.value()->stop_running();
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::conflict);
+  auto started = server.value()->start_again(clock);
+  ASSERT_TRUE(started) << started.error().message;
+  EXPECT_TRUE(server.value()->running());
+  auto db = MysqlConnection::open(url, 5s);
+  ASSERT_TRUE(db) << db.error().message;
+  auto rows = db->query("SELECT id FROM kept");
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows.value()[0][0], "7");
+  auto running = server.value()->start_again(clock);
+  ASSERT_FALSE(running);
+  EXPECT_EQ(running.error().code, ErrorCode::conflict);
 }
 
 TEST(MariadbServer, MissingBinaryIsNotFoundNamingIt) {

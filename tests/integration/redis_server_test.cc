@@ -64,8 +64,8 @@ TEST(RedisServer, RealRedisCliReachesUrl) {
   EXPECT_EQ(result.output, "OK\n");
 }
 
-TEST(RedisServer, StopEndsProcessAndErasesFolder) {
-  // stop() ends redis-server and removes its folder; the URL stops answering.
+TEST(RedisServer, StopEndsProcessFolderGoesWithServer) {
+  // stop() ends redis-server and the URL stops answering; the folder goes with the object.
   RealClock clock;
   Rng rng(4);
   auto server = RedisServer::start({}, clock, rng);
@@ -74,9 +74,59 @@ TEST(RedisServer, StopEndsProcessAndErasesFolder) {
   const pid_t pid = server.value()->pid();
   const auto url = server.value()->url();
   EXPECT_EQ(server.value()->stop().code, 0);
+  EXPECT_FALSE(server.value()->running());
   EXPECT_FALSE(mepsim::testing::process_alive(pid));
-  EXPECT_FALSE(std::filesystem::exists(folder));
   EXPECT_FALSE(RedisConnection::open(url, 1s));
+  EXPECT_TRUE(std::filesystem::exists(folder)) << "kept for start_again";
+  server.value().reset();
+  EXPECT_FALSE(std::filesystem::exists(folder));
+}
+
+TEST(RedisServer, StartAgainAnswersAtSameUrlWithoutOldKeys) {
+  // Stopped and started again, the server answers at the same URL and password, and the
+  // keys written before are gone: it runs with --save "" and --appendonly no.
+  RealClock clock;
+  Rng rng(6);
+  auto server = RedisServer::start({}, clock, rng);
+  ASSERT_TRUE(server) << server.error().message;
+  const auto url = server.value()->url();
+  {
+    auto redis = RedisConnection::open(url, 2s);
+    ASSERT_TRUE(redis) << redis.error().message;
+    ASSERT_TRUE(redis->command({"SET", "sf_sbefore", "session-data"}));
+  }
+  const pid_t first_pid = server.value()->pid();
+  auto stopped = server.value()->stop_running();
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  EXPECT_EQ(stopped->code, 0);
+  auto started = server.value()->start_again(clock);
+  ASSERT_TRUE(started) << started.error().message;
+  EXPECT_TRUE(server.value()->running());
+  EXPECT_NE(server.value()->pid(), first_pid);
+  EXPECT_EQ(server.value()->url().str(), url.str());
+  auto redis = RedisConnection::open(url, 2s);
+  ASSERT_TRUE(redis) << redis.error().message;
+  EXPECT_EQ(redis->command({"EXISTS", "sf_sbefore"}).value(), "0");
+  ASSERT_TRUE(redis->command({"SET", "sf_safter", "x"}));
+  EXPECT_EQ(redis->command({"GET", "sf_safter"}).value(), "x");
+}
+
+TEST(RedisServer, StopOrStartTwiceIsConflict) {
+  // Starting a running server, or stopping a stopped one, is a conflict naming its port.
+  RealClock clock;
+  Rng rng(7);
+  auto server = RedisServer::start({}, clock, rng);
+  ASSERT_TRUE(server) << server.error().message;
+  auto running = server.value()->start_again(clock);
+  ASSERT_FALSE(running);
+  EXPECT_EQ(running.error().code, ErrorCode::conflict);
+  EXPECT_NE(running.error().message.find("already running"), std::string::npos);
+  ASSERT_TRUE(server.value()->stop_running());
+  auto again = server.value()->stop_running();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  EXPECT_NE(again.error().message.find(std::to_string(server.value()->url().port)),
+            std::string::npos);
 }
 
 TEST(RedisServer, MissingBinaryIsNotFound) {

@@ -40,7 +40,7 @@ class ThirdPartyFakesTest : public ::testing::Test {
                                                     std::string(kDefaultProfileName));
     ASSERT_TRUE(profile.ok()) << profile.error().message;
     Rng rng(77);
-    auto started = ThirdPartyFakes::start(profile.value(), clock_, rng);
+    auto started = ThirdPartyFakes::start(profile.value(), clock_, clock_, rng);
     ASSERT_TRUE(started.ok()) << started.error().message;
     fakes_ = std::move(started.value());
   }

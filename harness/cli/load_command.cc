@@ -1,0 +1,252 @@
+#include "harness/cli/load_command.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/cli/ci_command.h"
+#include "harness/cli/exit_code.h"
+#include "harness/load/load_generator.h"
+#include "harness/report/run_report.h"
+#include "harness/scenario/duration_text.h"
+#include "sim/datastore/datastore_url.h"
+
+namespace mepsim {
+namespace load_cli {
+namespace {
+
+Error invalid(std::string message) { return make_error(ErrorCode::invalid_input, std::move(message)); }
+
+// APP_URL_HISTOLOGE_STAGING for histologe-staging, as `mepsim up` names them.
+std::string app_url_key(std::string_view app) {
+  std::string key = "APP_URL_";
+  for (const char c : app) {
+    key += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return key;
+}
+
+std::optional<std::string> process_env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
+}  // namespace
+
+Result<std::map<scenario::UserClass, double>> parse_mix(std::string_view text) {
+  std::map<scenario::UserClass, double> mix;
+  while (!text.empty()) {
+    const auto comma = std::min(text.find(','), text.size());
+    const std::string_view item = text.substr(0, comma);
+    text.remove_prefix(std::min(comma + 1, text.size()));
+    const auto sep = item.find_first_of("=:");
+    if (sep == std::string_view::npos) return invalid(fmt::format("--mix: '{}' is not class=percent", item));
+    const auto c = load::class_from_name(item.substr(0, sep));
+    if (!c) {
+      return invalid(fmt::format("--mix: '{}' is not a class (anonymous, usager, partner, admin, api)",
+                                 item.substr(0, sep)));
+    }
+    const std::string_view number = item.substr(sep + 1);
+    double percent = 0;
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), percent);
+    if (ec != std::errc() || end != number.data() + number.size() || percent < 0) {
+      return invalid(fmt::format("--mix: '{}' is not a percentage", number));
+    }
+    mix[*c] += percent;
+  }
+  return mix;
+}
+
+Result<load::LoadOptions> load_options_of(const LoadCommandOptions& o) {
+  if (o.target.has_value() == o.app.has_value()) return invalid("give one of --target and --app");
+  load::LoadOptions out;
+  std::map<std::string, std::string> env;
+  const bool env_file_read = o.app || std::filesystem::exists(o.env_file);
+  if (env_file_read) {
+    auto entries = ci_cli::read_env_file(o.env_file);
+    if (!entries) return entries.error();
+    env = std::move(entries).value();
+  }
+  if (o.app) {
+    const auto key = app_url_key(*o.app);
+    const auto found = env.find(key);
+    if (found == env.end()) return invalid(fmt::format("--app: {} has no {}", o.env_file, key));
+    out.target_url = found->second;
+    out.app = *o.app;
+  } else {
+    out.target_url = *o.target;
+  }
+  if (const auto p = env.find("MEPSIM_FIXTURE_PASSWORD"); p != env.end()) {
+    out.password = p->second;
+  } else if (auto from_env = process_env("MEPSIM_FIXTURE_PASSWORD")) {
+    out.password = *from_env;
+  }
+  out.rate_per_s = o.rate_per_s;
+  out.ramp_to_rate_per_s = o.ramp_to_rate_per_s;
+  out.closed = o.closed;
+  out.connections = o.connections;
+  out.threads = o.threads;
+  out.fixed_path = o.path;
+  out.seed = o.seed;
+  if (o.duration) {
+    auto d = scenario::parse_duration(*o.duration);
+    if (!d) return d.error().context("--duration");
+    out.duration = d.value();
+  }
+  if (o.think_time) {
+    auto d = scenario::parse_duration(*o.think_time);
+    if (!d) return d.error().context("--think-time");
+    out.think_time = d.value();
+  }
+  if (!o.mix.empty()) {
+    auto mix = parse_mix(o.mix);
+    if (!mix) return mix.error();
+    out.mix_percent = std::move(mix).value();
+  }
+  if (auto valid = load::validate(out); !valid) return valid.error();
+  return out;
+}
+
+std::string progress_line(const load::LoadReport& r) {
+  std::int64_t server_errors = 0;
+  for (const auto& [code, n] : r.total.status) server_errors += code >= 500 ? n : 0;
+  std::int64_t transport = 0;
+  for (const auto& [kind, n] : r.total.errors) transport += n;
+  return fmt::format("{:6.1f} s  {} req  {:.0f} req/s  p99 {:.1f} ms  5xx {}  errors {}  lost sessions {}",
+                     r.duration_s, r.total.requests,
+                     r.duration_s > 0 ? static_cast<double>(r.total.requests) / r.duration_s : 0.0,
+                     r.total.latency.percentile_ms(99), server_errors, transport,
+                     r.sessions.unexpected_losses);
+}
+
+}  // namespace load_cli
+
+namespace {
+
+// SIGINT/SIGTERM are blocked in every thread (main.cc): a pending one is taken here.
+bool shutdown_requested() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  if (sigpending(&pending) != 0) return false;
+  if (sigismember(&pending, SIGINT) != 1 && sigismember(&pending, SIGTERM) != 1) return false;
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  sigaddset(&wanted, SIGINT);
+  sigaddset(&wanted, SIGTERM);
+  int signal_number = 0;
+  sigwait(&wanted, &signal_number);
+  return true;
+}
+
+Result<void> write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out) return make_error(ErrorCode::invalid_input, "cannot write " + path);
+  return {};
+}
+
+std::string html_of(const load::LoadReport& r, const nlohmann::json& json) {
+  report::RunReport run;
+  run.tool_version = "mepsim load";
+  report::ScenarioReport scenario;
+  scenario.name = r.name;
+  scenario.description = fmt::format("{} on {}", r.closed ? "closed loop" : "open loop", r.target_url);
+  scenario.wall_s = r.duration_s;
+  scenario.series = load::to_series(r);
+  scenario.loads.push_back({r.name, json});
+  run.scenarios.push_back(std::move(scenario));
+  return report::to_html(run);
+}
+
+}  // namespace
+
+int run_load(const LoadCommandOptions& options) {
+  auto settings = load_cli::load_options_of(options);
+  if (!settings) {
+    fmt::print(stderr, "mepsim load: {}\n", settings.error().message);
+    return exit_code::bad_input;
+  }
+  RealClock clock;
+  auto started = load::LoadGenerator::start(settings.value(), clock, nullptr);
+  if (!started) {
+    fmt::print(stderr, "mepsim load: {}\n", started.error().message);
+    return exit_code_for(started.error());
+  }
+  auto& gen = *started.value();
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  int ticks = 0;
+  while (!gen.finished() && !shutdown_requested()) {
+    clock.sleep(std::chrono::milliseconds(250));
+    if (terminal && ++ticks % 4 == 0) {
+      fmt::print(stderr, "\r\033[K{}", load_cli::progress_line(gen.report()));
+      std::fflush(stderr);
+    }
+  }
+  gen.stop();
+  if (terminal) fmt::print(stderr, "\r\033[K");
+  std::optional<std::string> database = options.database_url;
+  if (!database && options.app == "histologe" && std::filesystem::exists(options.env_file)) {
+    // The env file's DATABASE_URL is the first app's, histologe in the default profile.
+    if (auto env = ci_cli::read_env_file(options.env_file); env && env->contains("DATABASE_URL")) {
+      database = env->at("DATABASE_URL");
+    }
+  }
+  if (database) {
+    auto url = parse_mysql_url(*database);
+    auto checked = url ? gen.check_lost_writes(url.value()) : Result<load::LostWritesCheck>(url.error());
+    if (!checked) fmt::print(stderr, "mepsim load: lost writes not checked: {}\n", checked.error().message);
+  }
+  const auto report = gen.report();
+  const auto json = load::to_json(report);
+  if (options.json_file && *options.json_file == "-") {
+    fmt::print("{}\n", json.dump(2));
+  } else {
+    fmt::print("{}\n", load_cli::progress_line(report));
+    if (options.json_file) {
+      if (auto written = write_file(*options.json_file, json.dump(2)); !written) {
+        fmt::print(stderr, "mepsim load: {}\n", written.error().message);
+        return exit_code::failure;
+      }
+    }
+  }
+  if (options.html_file) {
+    if (auto written = write_file(*options.html_file, html_of(report, json)); !written) {
+      fmt::print(stderr, "mepsim load: {}\n", written.error().message);
+      return exit_code::failure;
+    }
+  }
+  return exit_code::ok;
+}
+
+CLI::App* add_load_command(CLI::App& app, LoadCommandOptions& o) {
+  auto* load = app.add_subcommand(
+      "load", "Send a load of virtual users (anonymous, usager, partner, admin, api) to an app");
+  load->add_option("--target", o.target, "The app's router URL (http://127.0.0.1:PORT)");
+  load->add_option("--app", o.app, "An app of `mepsim up`: its URL from the env file");
+  load->add_option("--env-file", o.env_file, "The env file `mepsim up` wrote")->capture_default_str();
+  load->add_option("--rate", o.rate_per_s, "Open loop: arrivals per second")->capture_default_str();
+  load->add_option("--ramp-to", o.ramp_to_rate_per_s, "Ramp linearly to this rate over --duration");
+  load->add_flag("--closed", o.closed, "Closed loop: --connections requests back to back");
+  load->add_option("--connections", o.connections, "Keep-alive connections")->capture_default_str();
+  load->add_option("--threads", o.threads, "Generator threads")->capture_default_str();
+  load->add_option("--duration", o.duration, "30s, 2m… (absent: until Ctrl-C)");
+  load->add_option("--mix", o.mix, "Classes in percent: anonymous=70,partner=20,admin=10");
+  load->add_option("--path", o.path, "GET this path only, anonymously (no flows)");
+  load->add_option("--think-time", o.think_time,
+                   "Between a user's requests, every class (default: 10s, usagers 20s, api 2s)");
+  load->add_option("--json", o.json_file, "Write the JSON report to this file (- for stdout)");
+  load->add_option("--html", o.html_file, "Write an HTML report with the per-second charts");
+  load->add_option("--database-url", o.database_url,
+                   "Look the accepted reports up in this MySQL (default with --app histologe: "
+                   "the env file's DATABASE_URL)");
+  load->add_option("--seed", o.seed, "Which user does what")->capture_default_str();
+  return load;
+}
+
+}  // namespace mepsim

@@ -1,0 +1,96 @@
+#pragma once
+// The load generator (issue 8): virtual users of each class on keep-alive connections,
+// an open loop at a constant or ramping arrival rate with latency counted from each
+// request's intended send time (no coordinated omission), or a closed loop of N
+// connections as fast as they go. It counts per class, route and phase, per second,
+// the sessions kept and lost, the cache's hit ratio and the reports written, for the
+// scenario runner and `mepsim load`.
+//
+//   auto gen = LoadGenerator::start(options, real_clock, &log);
+//   gen->mark_phase("during-toggle-1");
+//   gen->set_maintenance_expected(true);
+//   …
+//   gen->stop();
+//   auto report = gen->report();
+//   check_lost_writes(report, database_url);
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "harness/load/load_options.h"
+#include "harness/load/load_report.h"
+#include "harness/load/lost_writes.h"
+#include "sim/core/clock.h"
+#include "sim/core/event_log.h"
+#include "sim/core/result.h"
+
+namespace mepsim::load {
+
+struct LoadShared;
+class LoadShard;
+
+class LoadGenerator {
+ public:
+  // Validates the options, resolves the target, and starts the shards' threads. The
+  // clock must be a real one at scale 1 (latencies are real time); `log` may be null and
+  // must outlive the generator.
+  static Result<std::unique_ptr<LoadGenerator>> start(LoadOptions options, Clock& real_clock,
+                                                      EventLog* log);
+  ~LoadGenerator();
+  LoadGenerator(const LoadGenerator&) = delete;
+  LoadGenerator& operator=(const LoadGenerator&) = delete;
+
+  // Requests intended from now on count in `phase` ("during-toggle-1"); a name marked
+  // again adds to its first counts. At most 64 names; later ones count in the 64th.
+  void mark_phase(const std::string& phase);
+  // Whether maintenance is in effect (the caller knows: it restarted the app with it): a
+  // non-admin sent to /logout then is an expected logout, not a loss, and the logged-in
+  // classes log in again once it is off.
+  void set_maintenance_expected(bool on);
+  // Stops the arrivals; exchanges in flight get `stop_grace` to finish, then are cut.
+  // Idempotent; returns once every shard's thread has ended.
+  void stop();
+  // The duration has elapsed (the run ends by itself).
+  bool finished() const;
+  // A snapshot; callable while running.
+  LoadReport report() const;
+
+  // Looks every accepted report up in MySQL; the result shows in later reports.
+  Result<LostWritesCheck> check_lost_writes(const MysqlUrl& url);
+
+  const LoadOptions& options() const { return options_; }
+
+ private:
+  struct Phase {
+    std::string name;
+    Instant first_start{};
+    Duration time_in{};  // closed intervals so far
+  };
+  LoadGenerator(LoadOptions options, Clock& clock, EventLog* log);
+  void close_series(std::int64_t before_second);
+  void close_due_seconds();
+
+  LoadOptions options_;
+  Clock& clock_;
+  std::unique_ptr<LoadShared> shared_;
+  std::vector<std::unique_ptr<LoadShard>> shards_;
+
+  mutable std::mutex mutex_;  // guards what follows
+  std::vector<Phase> phases_;
+  std::size_t current_phase_ = 0;
+  Instant current_phase_since_{};
+  std::optional<Instant> stopped_at_;
+  SeriesRing series_;
+  std::int64_t next_second_to_close_ = 0;
+  std::optional<LostWritesCheck> lost_check_;
+  std::once_flag stop_once_;
+};
+
+// The free form the scenario runner uses: checks the writes `report` was made with and
+// writes the result into it (writes.lost, lost_references).
+Result<LostWritesCheck> check_lost_writes(LoadReport& report, const MysqlUrl& url);
+
+}  // namespace mepsim::load

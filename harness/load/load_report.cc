@@ -1,0 +1,141 @@
+#include "harness/load/load_report.h"
+
+namespace mepsim::load {
+namespace {
+
+nlohmann::json ratio_or_null(double ratio) {
+  return ratio < 0 ? nlohmann::json(nullptr) : nlohmann::json(ratio);
+}
+
+nlohmann::json latency_json(const LatencyHistogram& h) {
+  return {{"p50", h.percentile_ms(50)},   {"p90", h.percentile_ms(90)},
+          {"p99", h.percentile_ms(99)},   {"p999", h.percentile_ms(99.9)},
+          {"max", h.max_ms()},            {"mean", h.mean_ns() / 1e6},
+          {"count", h.count()}};
+}
+
+nlohmann::json status_json(const std::map<int, std::int64_t>& status) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [code, n] : status) out[std::to_string(code)] = n;
+  return out;
+}
+
+nlohmann::json tally_json(const Tally& t, double duration_s) {
+  nlohmann::json errors = nlohmann::json::object();
+  for (const auto& [kind, n] : t.errors) errors[kind] = n;
+  return {{"requests", t.requests},
+          {"duration_s", duration_s},
+          {"rps", duration_s > 0 ? static_cast<double>(t.requests) / duration_s : 0.0},
+          {"latency_ms", latency_json(t.latency)},
+          {"status", status_json(t.status)},
+          {"errors", std::move(errors)},
+          {"error_rate", error_rate(t)}};
+}
+
+nlohmann::json sessions_json(const SessionCounts& s) {
+  return {{"logged_in_users", s.logged_in_users}, {"unexpected_losses", s.unexpected_losses},
+          {"expected_logouts", s.expected_logouts}, {"relogins", s.relogins},
+          {"logins_ok", s.logins_ok},             {"logins_refused", s.logins_refused}};
+}
+
+nlohmann::json second_json(const SecondSummary& s) {
+  return {{"t_s", s.second},
+          {"requests", s.requests},
+          {"status", status_json(s.status)},
+          {"errors", s.errors},
+          {"p50_ms", s.p50_ms},
+          {"p90_ms", s.p90_ms},
+          {"p99_ms", s.p99_ms},
+          {"max_ms", s.max_ms},
+          {"session_losses", s.session_losses},
+          {"expected_logouts", s.expected_logouts},
+          {"cache_hits", s.cache.hits},
+          {"cache_misses", s.cache.misses},
+          {"cache_hit_ratio", ratio_or_null(s.cache.hit_ratio())}};
+}
+
+}  // namespace
+
+double error_rate(const Tally& tally) {
+  if (tally.requests == 0) return 0;
+  std::int64_t bad = 0;
+  for (const auto& [code, n] : tally.status) {
+    if (code < 200 || code >= 400) bad += n;
+  }
+  return static_cast<double>(bad) / static_cast<double>(tally.requests);
+}
+
+nlohmann::json to_json(const LoadReport& r) {
+  nlohmann::json out = tally_json(r.total, r.duration_s);
+  out["name"] = r.name;
+  out["app"] = r.app;
+  out["target"] = r.target_url;
+  out["mode"] = r.closed ? "closed" : "open";
+  out["rate_per_s"] = r.closed ? nlohmann::json(nullptr) : nlohmann::json(r.rate_per_s);
+  out["ramp_to_rate_per_s"] = r.ramp_to_rate_per_s ? nlohmann::json(*r.ramp_to_rate_per_s)
+                                                   : nlohmann::json(nullptr);
+  out["connections"] = r.connections;
+  out["threads"] = r.threads;
+  out["running"] = r.running;
+  out["per_class"] = nlohmann::json::object();
+  for (const auto& [c, t] : r.per_class) out["per_class"][class_name(c)] = tally_json(t, r.duration_s);
+  out["per_route"] = nlohmann::json::object();
+  for (const auto& [route, t] : r.per_route) out["per_route"][route] = tally_json(t, r.duration_s);
+  out["per_phase"] = nlohmann::json::object();
+  for (const auto& p : r.per_phase) {
+    auto phase = tally_json(p.tally, p.duration_s);
+    phase["start_s"] = p.start_s;
+    out["per_phase"][p.name] = std::move(phase);
+  }
+  auto sessions = sessions_json(r.sessions);
+  sessions["per_class"] = nlohmann::json::object();
+  for (const auto& [c, s] : r.sessions_per_class) sessions["per_class"][class_name(c)] = sessions_json(s);
+  out["sessions"] = std::move(sessions);
+  nlohmann::json cache_series = nlohmann::json::array();
+  for (const auto& s : r.series) {
+    if (s.cache.hits + s.cache.misses > 0) cache_series.push_back({s.second, s.cache.hit_ratio()});
+  }
+  out["cache"] = {{"hits", r.cache.hits},
+                  {"misses", r.cache.misses},
+                  {"hit_ratio", ratio_or_null(r.cache.hit_ratio())},
+                  {"series", std::move(cache_series)}};  // [t_s, ratio] per measured second
+  out["writes"] = {{"accepted", r.writes.accepted},
+                   {"refused", r.writes.refused},
+                   {"failed", r.writes.failed},
+                   {"unrecorded", r.writes.unrecorded},
+                   {"lost", r.writes.lost ? nlohmann::json(*r.writes.lost) : nlohmann::json(nullptr)},
+                   {"lost_references", r.lost_references}};
+  nlohmann::json series = nlohmann::json::array();
+  for (const auto& s : r.series) series.push_back(second_json(s));
+  out["series"] = std::move(series);
+  out["series_window_s"] = SeriesRing::kSecondsMax;
+  out["series_evicted"] = r.series_evicted;
+  out["series_late"] = r.series_late;
+  out["retries"] = r.retries;
+  out["backlog_max"] = r.backlog_max;
+  out["unsent_at_stop"] = r.unsent_at_stop;
+  out["events"] = {{"published", r.events_published}, {"dropped", r.events_dropped}};
+  out["latency_histogram"] = r.total.latency.to_json();
+  return out;
+}
+
+std::vector<report::SecondSample> to_series(const LoadReport& r) {
+  std::vector<report::SecondSample> out;
+  out.reserve(r.series.size());
+  for (const auto& s : r.series) {
+    report::SecondSample sample;
+    sample.t_s = static_cast<double>(s.second);
+    sample.requests = s.requests;
+    sample.status = s.status;
+    sample.p50_ms = s.p50_ms;
+    sample.p90_ms = s.p90_ms;
+    sample.p99_ms = s.p99_ms;
+    sample.max_ms = s.max_ms;
+    sample.session_losses = s.session_losses;
+    sample.cache_hit_ratio = s.cache.hit_ratio();
+    out.push_back(std::move(sample));
+  }
+  return out;
+}
+
+}  // namespace mepsim::load

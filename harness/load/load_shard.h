@@ -1,0 +1,160 @@
+#pragma once
+// One shard of a load run: an io_context on its own thread, its keep-alive connections,
+// its virtual users and its counts. Arrivals (open loop: on the schedule; closed loop:
+// as soon as an exchange ends) wait in a bounded backlog for a free connection; each is
+// given to the user of its class idle the longest, whose flow plans the request. The
+// counts sit behind one mutex that only this thread writes, taken for a few hundred
+// nanoseconds per exchange and by report() to read.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <array>
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/load/arrival_schedule.h"
+#include "harness/load/exchange_events.h"
+#include "harness/load/http_connection.h"
+#include "harness/load/load_series.h"
+#include "harness/load/load_tally.h"
+#include "harness/load/lost_writes.h"
+#include "harness/load/virtual_user.h"
+
+namespace mepsim::load {
+
+inline constexpr std::size_t kClassCount = std::size(kAllClasses);
+inline std::size_t class_index(UserClass c) { return static_cast<std::size_t>(c); }
+
+// What every shard reads (and the generator writes through atomics).
+struct LoadShared {
+  LoadShared(const LoadOptions& o, Clock& c, EventLog* log)
+      : options(o), clock(c), events(log, o.app) {}
+  const LoadOptions& options;
+  Clock& clock;
+  Instant start{};
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string host;  // the Host header
+  std::atomic<bool> maintenance_expected{false};
+  std::atomic<int> phase{0};
+  std::atomic<std::int64_t> closed_before{0};  // seconds below it are in the series
+  std::atomic<bool> duration_over{false};
+  std::shared_ptr<AcceptedWrites> writes = std::make_shared<AcceptedWrites>();
+  ExchangeEvents events;
+};
+
+// A shard's counts; the generator merges them into a report.
+struct ShardCounts {
+  // Phases a run may name; past this, later phases count in the last one.
+  static constexpr std::size_t kPhasesMax = 64;
+
+  Tally total;
+  std::array<Tally, kClassCount> per_class;
+  std::map<std::string, Tally, std::less<>> per_route;  // the flows' ~20 route labels
+  std::vector<Tally> per_phase;                         // by phase id
+  std::array<SessionCounts, kClassCount> sessions;
+  CacheCounts cache;
+  WriteCounts writes;
+  SecondBins seconds;
+  std::int64_t retries = 0;         // idempotent requests sent again after a stale socket
+  std::int64_t backlog_max = 0;     // arrivals waiting at once, at the worst
+  std::int64_t unsent_at_stop = 0;  // arrivals still waiting when the run stopped
+};
+
+struct ShardPlan {
+  std::size_t index = 0;
+  std::size_t connections = 1;
+  std::array<std::size_t, kClassCount> users{};  // per class
+  std::optional<ArrivalSchedule> schedule;       // open loop
+  std::uint64_t seed = 1;
+  std::function<void()> tick;  // every 250 ms on this shard's thread (shard 0: the series)
+};
+
+class LoadShard final : public ExchangeListener {
+ public:
+  // Arrivals waiting for a connection, at most: 100k (1.6 MB); past it they are
+  // counted as "backlog_full" errors.
+  static constexpr std::size_t kBacklogMax = 100'000;
+
+  LoadShard(LoadShared& shared, ShardPlan plan);
+  ~LoadShard();
+  void start();
+  // Thread-safe: no new arrival; exchanges in flight get the stop grace.
+  void stop();
+  void join();
+  bool done() const { return done_.load(); }
+
+  template <typename F>
+  void read(F&& f) const {
+    std::lock_guard lock(mutex_);
+    f(counts_);
+  }
+
+  void on_exchange_end(HttpConnection& connection, const ExchangeEnd& end) override;
+
+ private:
+  struct Arrival {
+    Instant intended;
+    int phase = 0;
+    UserClass user_class = UserClass::anonymous;
+  };
+  struct Flight {
+    VirtualUser* user = nullptr;
+    PlannedRequest request;
+    std::string bytes;
+    Arrival arrival;
+    int attempts = 0;
+  };
+  // The users of a class idle now, the longest idle first; fixed capacity.
+  struct IdleUsers {
+    std::vector<VirtualUser*> slots;
+    std::size_t head = 0, count = 0;
+    void push(VirtualUser* u);
+    VirtualUser* pop();
+  };
+
+  void make_users();
+  UserClass draw_class();
+  void add_arrival(Instant intended);
+  void on_arrival_timer();
+  void pump();
+  void send(HttpConnection& connection, VirtualUser& user, const Arrival& arrival);
+  void write_request(Flight& flight, Instant now);
+  void record(const Flight& flight, const ExchangeEnd& end, const HttpResponse* response,
+              const Verdict& verdict, Instant now);
+  void begin_stop();
+  void finish();
+  void arm_tick();
+
+  LoadShared& shared_;
+  ShardPlan plan_;
+  boost::asio::io_context io_;
+  boost::asio::steady_timer arrival_timer_;
+  boost::asio::steady_timer end_timer_;  // the duration, then the stop grace
+  boost::asio::steady_timer tick_timer_;
+  std::vector<std::unique_ptr<HttpConnection>> connections_;
+  std::vector<HttpConnection*> idle_connections_;
+  std::vector<Flight> flights_;  // by connection index
+  std::vector<VirtualUser> users_;
+  std::array<IdleUsers, kClassCount> idle_users_;
+  std::array<double, kClassCount> mix_cumulative_{};
+  std::deque<Arrival> backlog_;
+  Rng rng_;
+  FlowContext flow_;
+  std::uint64_t next_arrival_ = 0;
+  bool stopping_ = false;
+  bool finished_ = false;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+
+  mutable std::mutex mutex_;
+  ShardCounts counts_;  // guarded by mutex_
+};
+
+}  // namespace mepsim::load

@@ -1,0 +1,65 @@
+#include "harness/runner/git_workspace.h"
+
+#include <fmt/format.h>
+
+#include "fakes/github/git_process.h"
+#include "sim/process/child_process.h"
+
+namespace mepsim::runner {
+namespace {
+
+constexpr auto kGitTimeout = std::chrono::seconds(60);
+
+std::vector<std::pair<std::string, std::string>> git_env(RunContext& ctx) {
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(ctx.clock().now().time_since_epoch())
+          .count();
+  const std::string date = fmt::format("@{} +0000", seconds);
+  const auto home = ctx.clone_dir.parent_path() / "home";
+  std::filesystem::create_directories(home);
+  return {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+          {"HOME", home.string()},
+          {"LANG", "C"},
+          {"GIT_CONFIG_NOSYSTEM", "1"},
+          {"GIT_TERMINAL_PROMPT", "0"},
+          {"GIT_AUTHOR_NAME", "mepsim"},
+          {"GIT_AUTHOR_EMAIL", "mep@signal-logement.fr"},
+          {"GIT_COMMITTER_NAME", "mepsim"},
+          {"GIT_COMMITTER_EMAIL", "mep@signal-logement.fr"},
+          {"GIT_AUTHOR_DATE", date},
+          {"GIT_COMMITTER_DATE", date}};
+}
+
+}  // namespace
+
+std::string scrub_secrets(const RunContext& ctx, std::string text) {
+  for (const char* key : {"GITHUB_TOKEN", "SCALINGO_API_TOKEN", "MEPSIM_FIXTURE_PASSWORD",
+                          "SENTRY_AUTH_TOKEN", "BREVO_API_KEY"}) {
+    const std::string secret = ctx.env_value(key);
+    if (secret.size() < 4) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+      text.replace(at, secret.size(), "[redacted]");
+    }
+  }
+  return text;
+}
+
+Result<GitRun> run_git(RunContext& ctx, const std::vector<std::string>& args,
+                       const std::filesystem::path& working_dir) {
+  auto git = find_program("git");
+  if (!git) return git.error();
+  fakes::github::ProgramRun run;
+  run.program = git.value();
+  run.args = {"-C", working_dir.string()};
+  run.args.insert(run.args.end(), args.begin(), args.end());
+  run.env = git_env(ctx);
+  run.timeout = kGitTimeout;
+  auto done = fakes::github::run_program(run);
+  if (!done) return done.error().context("git");
+  GitRun out;
+  out.exit_code = done->exit_code;
+  out.output = scrub_secrets(ctx, done->out + done->err);
+  return out;
+}
+
+}  // namespace mepsim::runner

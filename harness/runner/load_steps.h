@@ -1,0 +1,56 @@
+#pragma once
+// The loads a scenario starts and stops by name (`load: {start: {name: mix, …}}`), on the
+// load generator of harness/load, aimed at an app's router. Their reports feed `expect:
+// {load: …}`, the run report's series and its charts.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/report/run_report.h"
+#include "harness/runner/run_context.h"
+#include "harness/scenario/scenario.h"
+
+namespace mepsim::load {
+class LoadGenerator;
+}
+
+namespace mepsim::runner {
+
+class LoadSet {
+ public:
+  // A scenario runs at most this many loads at once: each holds connections and threads.
+  static constexpr std::size_t kLoadsMax = 8;
+
+  explicit LoadSet(RunContext& ctx);
+  ~LoadSet();
+  LoadSet(const LoadSet&) = delete;
+  LoadSet& operator=(const LoadSet&) = delete;
+
+  StepOutcome start(const scenario::LoadStart& start);
+  StepOutcome stop(const std::string& name);
+  void stop_all();
+
+  std::optional<nlohmann::json> report_json(const std::string& name) const;
+  std::vector<report::LoadSummary> summaries() const;
+  // The first load's per-second series, on the scenario's data-plane axis.
+  std::vector<report::SecondSample> series() const;
+
+ private:
+  struct Running {
+    std::unique_ptr<load::LoadGenerator> generator;
+    double started_t_s = 0;  // since the set was made
+    std::optional<nlohmann::json> final_report;  // once stopped, lost writes checked
+  };
+  RunContext& ctx_;
+  Instant origin_;
+  std::vector<std::pair<std::string, Running>> loads_;  // in start order
+};
+
+StepOutcome run_load_step(const scenario::LoadStep& step, RunContext& ctx, LoadSet& loads);
+
+}  // namespace mepsim::runner

@@ -1,0 +1,149 @@
+// What the scenario runner's http steps and expectations say when something differs, and
+// the guards they keep (read-only SQL, SCAN replies, load reports missing figures).
+
+#include <gtest/gtest.h>
+
+#include "harness/runner/expectations.h"
+#include "harness/runner/http_steps.h"
+
+using namespace mepsim;
+using namespace mepsim::runner;
+
+namespace {
+
+HttpReply reply_of(int status, std::vector<std::pair<std::string, std::string>> headers = {},
+                   std::string body = "") {
+  return HttpReply{status, std::move(headers), std::move(body)};
+}
+
+scenario::CountRange exactly(std::int64_t n) {
+  return {n, n};
+}
+
+}  // namespace
+
+TEST(HttpExpect, MismatchesNameGotAndExpected) {
+  // Each differing field is one line naming what came and what was expected.
+  scenario::HttpExpect expect;
+  expect.status = 200;
+  expect.location = "/bo";
+  expect.headers = {{"x-cache", "hit"}, {"X-Absent", "1"}};
+  expect.body_contains = {"Tableau"};
+  expect.body_lacks = {"Erreur"};
+  const auto lines = http_mismatches(
+      expect, reply_of(302, {{"Location", "/logout"}, {"X-Cache", "miss"}}, "Erreur 500"));
+  ASSERT_EQ(lines.size(), 6u);
+  EXPECT_EQ(lines[0], "status 302 /logout, expected 200");
+  EXPECT_EQ(lines[1], "Location /logout, expected /bo");
+  EXPECT_EQ(lines[2], "header X-Absent absent, expected \"1\"");
+  EXPECT_EQ(lines[3], "header x-cache is \"miss\", expected \"hit\"");
+  EXPECT_EQ(lines[4], "body lacks \"Tableau\"");
+  EXPECT_EQ(lines[5], "body contains \"Erreur\"");
+  EXPECT_TRUE(http_mismatches({}, reply_of(500)).empty());
+}
+
+TEST(HttpExpect, RequestCarriesFormOrJson) {
+  // A form is urlencoded with its Content-Type; a step's own Content-Type wins.
+  scenario::HttpStep step;
+  step.method = "post";
+  step.path = "/connexion";
+  step.form = {{"email", "admin-01@signal-logement.fr"}, {"password", "a b&c"}};
+  auto request = user_request_of(step);
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.body, "email=admin-01%40signal-logement.fr&password=a+b%26c");
+  EXPECT_EQ(request.claimed_email, "admin-01@signal-logement.fr");
+  ASSERT_EQ(request.headers.size(), 1u);
+  EXPECT_EQ(request.headers[0].second, "application/x-www-form-urlencoded");
+  step.form.clear();
+  step.json = nlohmann::json{{"email", "api-01@signal-logement.fr"}};
+  step.headers = {{"content-type", "application/ld+json"}};
+  request = user_request_of(step);
+  EXPECT_EQ(request.body, R"({"email":"api-01@signal-logement.fr"})");
+  ASSERT_EQ(request.headers.size(), 1u);
+  EXPECT_EQ(request.headers[0].second, "application/ld+json");
+}
+
+TEST(HttpExpect, BodyExcerptIsShortAndValidText) {
+  // At most 200 bytes on one line, never cutting a UTF-8 character in two.
+  EXPECT_EQ(body_excerpt("a\nb"), "a b");
+  const std::string accents(150, 'x');
+  const std::string excerpt = body_excerpt(accents + "éééééééééééééééééééééééééééééééééééééé");
+  EXPECT_LE(excerpt.size(), 200u + std::string("…").size());
+  EXPECT_TRUE(excerpt.ends_with("é…")) << excerpt;
+}
+
+TEST(Verdict, FailureNamesKindFieldGotAndExpected) {
+  // All differing fields at once; a pass says what was seen.
+  Verdict v("deployment histologe");
+  v.expect_equal("status", "hook-error", "success");
+  v.expect_equal("version", "1.7.4", "1.7.4");
+  v.expect_count("deployments", 1, scenario::CountRange{2, std::nullopt});
+  const auto failed = v.outcome();
+  EXPECT_FALSE(failed.passed);
+  EXPECT_EQ(failed.message,
+            "deployment histologe: status is hook-error, expected success; deployments is 1, "
+            "expected ≥ 2");
+  Verdict ok("app histologe");
+  ok.note("running");
+  EXPECT_EQ(ok.outcome().message, "app histologe: running");
+  EXPECT_TRUE(ok.outcome().passed);
+}
+
+TEST(LoadExpect, EveryFigureIsGuarded) {
+  // A figure the report lacks fails with its name; null lost writes say they are not known yet.
+  scenario::LoadExpect expect;
+  expect.name = "mix";
+  expect.p99_ms_max = 500;
+  expect.lost_writes_max = 0;
+  expect.session_losses_max = 0;
+  const auto missing = check_load_report(expect, nlohmann::json::object());
+  EXPECT_FALSE(missing.passed);
+  EXPECT_NE(missing.message.find("the report has no latency_ms.p99"), std::string::npos);
+  EXPECT_NE(missing.message.find("the report has no sessions.unexpected_losses"),
+            std::string::npos);
+  const auto pending = check_load_report(expect, {{"latency_ms", {{"p99", 12.5}}},
+                                                  {"writes", {{"lost", nullptr}}},
+                                                  {"sessions", {{"unexpected_losses", 0}}}});
+  EXPECT_NE(pending.message.find("writes.lost is not known yet"), std::string::npos)
+      << pending.message;
+  EXPECT_EQ(pending.message.find("p99"), std::string::npos) << pending.message;
+}
+
+TEST(LoadExpect, ErrorRateCountsTransportErrorsOnce) {
+  // Status 0 already counts transport failures: `errors` is not added on top.
+  scenario::LoadExpect expect;
+  expect.name = "mix";
+  expect.error_rate_max = 0.1;
+  const nlohmann::json report = {{"requests", 10},
+                                 {"status", {{"200", 8}, {"0", 1}, {"503", 1}}},
+                                 {"errors", {{"timeout", 1}}}};
+  const auto rate = check_load_report(expect, report);
+  EXPECT_FALSE(rate.passed);
+  EXPECT_NE(rate.message.find("error rate is 0.2000 (2 of 10)"), std::string::npos) << rate.message;
+  expect.error_rate_max = 0.2;
+  EXPECT_TRUE(check_load_report(expect, report).passed);
+  EXPECT_FALSE(
+      check_load_report(expect, {{"requests", 0}, {"status", nlohmann::json::object()}}).passed);
+}
+
+TEST(MysqlExpect, OnlyOneReadingStatement) {
+  // SELECT and SHOW pass; writes, second statements, comments and locking reads do not.
+  EXPECT_TRUE(check_read_only_sql("SELECT COUNT(*) FROM user WHERE email = 'a;b'"));
+  EXPECT_TRUE(check_read_only_sql("  show tables;"));
+  for (const char* bad : {"DELETE FROM user", "SELECT 1; DROP TABLE user", "SELECT 1 -- x",
+                          "SELECT 1 /*! , SLEEP(1) */", "SELECT * FROM user INTO OUTFILE '/tmp/x'",
+                          "SELECT * FROM user FOR UPDATE", "", "SELECT 'unterminated"}) {
+    EXPECT_FALSE(check_read_only_sql(bad)) << bad;
+  }
+}
+
+TEST(RedisExpect, ScanReplySplitsCursorAndKeys) {
+  // RedisConnection joins SCAN's nested reply with newlines: the cursor comes first.
+  const auto page = parse_scan_reply("1234\nsf_sabc\nsf_sdef");
+  EXPECT_EQ(page.cursor, "1234");
+  EXPECT_EQ(page.keys, (std::vector<std::string>{"sf_sabc", "sf_sdef"}));
+  const auto empty = parse_scan_reply("0\n");
+  EXPECT_EQ(empty.cursor, "0");
+  EXPECT_TRUE(empty.keys.empty());
+  EXPECT_TRUE(exactly(2).contains(static_cast<std::int64_t>(page.keys.size())));
+}
