@@ -14,9 +14,14 @@ build: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: stand the topology up, prove its servers answer real clients, shut down.
+# The main job: stand the topology up, prove its servers answer real clients, shut down;
+# then run the scenario library and write its reports.
+REPORTS ?= reports
 rehearse: build
 	scripts/rehearse $(BUILD)/harness/mepsim
+	mkdir -p $(REPORTS)
+	$(BUILD)/harness/mepsim run scenarios/ --junit $(REPORTS)/junit.xml \
+	  --json $(REPORTS)/run.json --html $(REPORTS)/run.html
 
 # Everything CI runs: the whole suite, then the same suite under ASan + UBSan.
 test: build

@@ -7,6 +7,7 @@
 #include "harness/cli/check_command.h"
 #include "harness/cli/ci_command.h"
 #include "harness/cli/exit_code.h"
+#include "harness/cli/load_command.h"
 #include "harness/cli/rehearsal_command.h"
 #include "harness/cli/run_command.h"
 #include "harness/cli/shell_command.h"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   auto* run = mepsim::add_run_command(app, run_options);
   mepsim::ShellOptions shell_options;
   auto* shell = mepsim::add_shell_command(app, shell_options);
+  mepsim::LoadCommandOptions load_options;
+  auto* load = mepsim::add_load_command(app, load_options);
   mepsim::RehearsalReportOptions rehearsal_options;
   auto* rehearsal = mepsim::add_rehearsal_command(app, rehearsal_options);
   // Started through the `scalingo` symlink, the arguments are those of `mepsim scalingo`.
@@ -75,5 +78,6 @@ int main(int argc, char** argv) {
   if (*check) return mepsim::run_check(check_options);
   if (*shell) return mepsim::run_shell(shell_options);
   if (*rehearsal) return mepsim::run_rehearsal(rehearsal_options);
+  if (*load) return mepsim::run_load(load_options);
   return mepsim::exit_code::bad_input;  // unreachable: one subcommand is required
 }
