@@ -41,7 +41,7 @@ struct BrevoFakeOptions {
   // Message times and outage windows; null: the latency clock.
   const Clock* control_clock = nullptr;
   Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
-  Chaos* chaos = nullptr;                // null: no chaos; operation "send_email"
+  Chaos* chaos = nullptr;          // null: no chaos; operation "send_email"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;
   // Where each accepted message is published (data plane: the web containers send mail

@@ -30,7 +30,7 @@ struct GeocodingFakeOptions {
   std::uint16_t port = 0;  // 0: the kernel picks a free one; port() tells which
   std::vector<platform::AddressProfile> addresses;
   const Clock* control_clock = nullptr;  // outage windows; null: the latency clock
-  Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
+  Clock* latency_clock = nullptr;        // handler latency; null: a RealClock of its own
   Chaos* chaos = nullptr;                // null: no chaos; operation "search"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;

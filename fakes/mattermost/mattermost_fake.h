@@ -45,7 +45,7 @@ struct MattermostFakeOptions {
   // Message times and outage windows; null: the latency clock.
   const Clock* control_clock = nullptr;
   Clock* latency_clock = nullptr;  // handler latency; null: a RealClock of its own
-  Chaos* chaos = nullptr;                // null: no chaos; operation "post"
+  Chaos* chaos = nullptr;          // null: no chaos; operation "post"
   int threads = 4;
   std::size_t journal_capacity = RequestJournal::kDefaultCapacity;
   // Where each post is published (control plane: the procedure's steps post), as

@@ -21,7 +21,9 @@ namespace mepsim {
 namespace load_cli {
 namespace {
 
-Error invalid(std::string message) { return make_error(ErrorCode::invalid_input, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(ErrorCode::invalid_input, std::move(message));
+}
 
 // APP_URL_HISTOLOGE_STAGING for histologe-staging, as `mepsim up` names them.
 std::string app_url_key(std::string_view app) {
@@ -46,11 +48,13 @@ Result<std::map<scenario::UserClass, double>> parse_mix(std::string_view text) {
     const std::string_view item = text.substr(0, comma);
     text.remove_prefix(std::min(comma + 1, text.size()));
     const auto sep = item.find_first_of("=:");
-    if (sep == std::string_view::npos) return invalid(fmt::format("--mix: '{}' is not class=percent", item));
+    if (sep == std::string_view::npos)
+      return invalid(fmt::format("--mix: '{}' is not class=percent", item));
     const auto c = load::class_from_name(item.substr(0, sep));
     if (!c) {
-      return invalid(fmt::format("--mix: '{}' is not a class (anonymous, usager, partner, admin, api)",
-                                 item.substr(0, sep)));
+      return invalid(
+          fmt::format("--mix: '{}' is not a class (anonymous, usager, partner, admin, api)",
+                      item.substr(0, sep)));
     }
     const std::string_view number = item.substr(sep + 1);
     double percent = 0;
@@ -118,11 +122,11 @@ std::string progress_line(const load::LoadReport& r) {
   for (const auto& [code, n] : r.total.status) server_errors += code >= 500 ? n : 0;
   std::int64_t transport = 0;
   for (const auto& [kind, n] : r.total.errors) transport += n;
-  return fmt::format("{:6.1f} s  {} req  {:.0f} req/s  p99 {:.1f} ms  5xx {}  errors {}  lost sessions {}",
-                     r.duration_s, r.total.requests,
-                     r.duration_s > 0 ? static_cast<double>(r.total.requests) / r.duration_s : 0.0,
-                     r.total.latency.percentile_ms(99), server_errors, transport,
-                     r.sessions.unexpected_losses);
+  return fmt::format(
+      "{:6.1f} s  {} req  {:.0f} req/s  p99 {:.1f} ms  5xx {}  errors {}  lost sessions {}",
+      r.duration_s, r.total.requests,
+      r.duration_s > 0 ? static_cast<double>(r.total.requests) / r.duration_s : 0.0,
+      r.total.latency.percentile_ms(99), server_errors, transport, r.sessions.unexpected_losses);
 }
 
 }  // namespace load_cli
@@ -156,7 +160,8 @@ std::string html_of(const load::LoadReport& r, const nlohmann::json& json) {
   run.tool_version = "mepsim load";
   report::ScenarioReport scenario;
   scenario.name = r.name;
-  scenario.description = fmt::format("{} on {}", r.closed ? "closed loop" : "open loop", r.target_url);
+  scenario.description =
+      fmt::format("{} on {}", r.closed ? "closed loop" : "open loop", r.target_url);
   scenario.wall_s = r.duration_s;
   scenario.series = load::to_series(r);
   scenario.loads.push_back({r.name, json});
@@ -199,8 +204,10 @@ int run_load(const LoadCommandOptions& options) {
   }
   if (database) {
     auto url = parse_mysql_url(*database);
-    auto checked = url ? gen.check_lost_writes(url.value()) : Result<load::LostWritesCheck>(url.error());
-    if (!checked) fmt::print(stderr, "mepsim load: lost writes not checked: {}\n", checked.error().message);
+    auto checked =
+        url ? gen.check_lost_writes(url.value()) : Result<load::LostWritesCheck>(url.error());
+    if (!checked)
+      fmt::print(stderr, "mepsim load: lost writes not checked: {}\n", checked.error().message);
   }
   const auto report = gen.report();
   const auto json = load::to_json(report);
@@ -229,7 +236,8 @@ CLI::App* add_load_command(CLI::App& app, LoadCommandOptions& o) {
       "load", "Send a load of virtual users (anonymous, usager, partner, admin, api) to an app");
   load->add_option("--target", o.target, "The app's router URL (http://127.0.0.1:PORT)");
   load->add_option("--app", o.app, "An app of `mepsim up`: its URL from the env file");
-  load->add_option("--env-file", o.env_file, "The env file `mepsim up` wrote")->capture_default_str();
+  load->add_option("--env-file", o.env_file, "The env file `mepsim up` wrote")
+      ->capture_default_str();
   load->add_option("--rate", o.rate_per_s, "Open loop: arrivals per second")->capture_default_str();
   load->add_option("--ramp-to", o.ramp_to_rate_per_s, "Ramp linearly to this rate over --duration");
   load->add_flag("--closed", o.closed, "Closed loop: --connections requests back to back");

@@ -31,11 +31,11 @@ struct LoadCommandOptions {
   bool closed = false;
   int connections = 16;
   int threads = 1;
-  std::optional<std::string> duration;  // "30s", "2m"; absent: until Ctrl-C
-  std::string mix;                      // "anonymous=70,admin=30"; empty: anonymous only
-  std::optional<std::string> path;      // every request a GET of it (comparisons with wrk)
+  std::optional<std::string> duration;    // "30s", "2m"; absent: until Ctrl-C
+  std::string mix;                        // "anonymous=70,admin=30"; empty: anonymous only
+  std::optional<std::string> path;        // every request a GET of it (comparisons with wrk)
   std::optional<std::string> think_time;  // "2s": the same for every class
-  std::optional<std::string> json_file;  // "-": stdout
+  std::optional<std::string> json_file;   // "-": stdout
   std::optional<std::string> html_file;
   std::optional<std::string> database_url;  // where to look up the accepted reports
   std::uint64_t seed = 1;

@@ -22,7 +22,10 @@
 namespace mepsim {
 namespace {
 
-void say(const std::string& line) { fmt::print("mepsim: {}\n", line); std::fflush(stdout); }
+void say(const std::string& line) {
+  fmt::print("mepsim: {}\n", line);
+  std::fflush(stdout);
+}
 
 // Every file parsed before anything runs; all errors of all files, then exit 2.
 std::optional<std::vector<scenario::Scenario>> parse_all(const std::vector<std::string>& paths) {

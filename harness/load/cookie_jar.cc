@@ -7,7 +7,9 @@
 namespace mepsim::load {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
@@ -120,8 +122,9 @@ std::string CookieJar::header_for(std::string_view path, Instant now) const {
     if (c.expires && *c.expires <= now) continue;
     if (path_matches(c.path, path)) sent[n++] = &c;
   }
-  std::stable_sort(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(n),
-                   [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
+  std::stable_sort(
+      sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(n),
+      [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
   std::string header;
   for (std::size_t i = 0; i < n; ++i) {
     if (i > 0) header += "; ";

@@ -3,8 +3,7 @@
 namespace mepsim::load {
 
 void ExchangeEvents::publish(Instant at, const VirtualUser& user, std::string_view method,
-                             std::string_view path, int status, Outcome outcome,
-                             bool maintenance) {
+                             std::string_view path, int status, Outcome outcome, bool maintenance) {
   if (log_ == nullptr) return;
   // Claim a slot first: shards publish concurrently and the bound must hold exactly.
   auto n = published_.load(std::memory_order_relaxed);

@@ -23,8 +23,8 @@ class ExchangeEvents {
 
   // Fields: app, class, role ("" anonymous), method, path, status (0: no answer),
   // outcome, maintenance ("1"/"0", what the caller said was in effect).
-  void publish(Instant at, const VirtualUser& user, std::string_view method,
-               std::string_view path, int status, Outcome outcome, bool maintenance);
+  void publish(Instant at, const VirtualUser& user, std::string_view method, std::string_view path,
+               int status, Outcome outcome, bool maintenance);
 
   std::int64_t published() const { return published_.load(std::memory_order_relaxed); }
   std::int64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }

@@ -10,9 +10,15 @@ namespace {
 
 constexpr std::string_view kSessionCookie = "PHPSESSID";
 
-bool is_redirect(int status) { return status >= 300 && status < 400; }
-bool is_success(int status) { return status >= 200 && status < 300; }
-bool is_client_error(int status) { return status >= 400 && status < 500; }
+bool is_redirect(int status) {
+  return status >= 300 && status < 400;
+}
+bool is_success(int status) {
+  return status >= 200 && status < 300;
+}
+bool is_client_error(int status) {
+  return status >= 400 && status < 500;
+}
 
 // The path part of a Location, absolute or not.
 std::string_view location_path(std::string_view location) {

@@ -7,7 +7,9 @@
 namespace mepsim::load {
 namespace {
 
-double seconds_of(Duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds_of(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 void merge_shard(const ShardCounts& c, LoadReport& r, std::vector<Tally>& phases,
                  std::int64_t& late) {
@@ -20,6 +22,7 @@ void merge_shard(const ShardCounts& c, LoadReport& r, std::vector<Tally>& phases
       r.sessions_per_class[uc].merge(s);
     }
     r.sessions.merge(s);
+    if (c.users[class_index(uc)] > 0) r.users[uc] += c.users[class_index(uc)];
   }
   for (const auto& [route, t] : c.per_route) r.per_route[route].merge(t);
   if (phases.size() < c.per_phase.size()) phases.resize(c.per_phase.size());

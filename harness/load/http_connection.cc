@@ -11,7 +11,11 @@ using boost::system::error_code;
 
 HttpConnection::HttpConnection(asio::io_context& io, asio::ip::tcp::endpoint endpoint,
                                Duration timeout, ExchangeListener& listener, std::size_t index)
-    : socket_(io), timer_(io), endpoint_(endpoint), timeout_(timeout), listener_(listener),
+    : socket_(io),
+      timer_(io),
+      endpoint_(endpoint),
+      timeout_(timeout),
+      listener_(listener),
       index_(index) {}
 
 void HttpConnection::exchange(const std::string& request_bytes, bool keep_body) {
@@ -52,15 +56,14 @@ void HttpConnection::connect() {
 
 void HttpConnection::write() {
   const std::uint64_t generation = generation_;
-  asio::async_write(socket_, asio::buffer(*request_),
-                    [this, generation](const error_code& ec, std::size_t) {
-                      if (!busy_ || generation != generation_) return;
-                      if (ec) {
-                        return finish({false, timed_out_ ? "timeout" : "write",
-                                       !timed_out_ && exchanges_ > 0});
-                      }
-                      read();
-                    });
+  asio::async_write(
+      socket_, asio::buffer(*request_), [this, generation](const error_code& ec, std::size_t) {
+        if (!busy_ || generation != generation_) return;
+        if (ec) {
+          return finish({false, timed_out_ ? "timeout" : "write", !timed_out_ && exchanges_ > 0});
+        }
+        read();
+      });
 }
 
 void HttpConnection::read() {

@@ -5,10 +5,10 @@
 // listener. One exchange at a time, bounded by a timeout; everything runs on the shard's
 // io_context thread, so nothing here locks.
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <array>
 #include <cstdint>
 #include <string>
 

@@ -9,7 +9,9 @@ namespace {
 constexpr std::string_view kHeadEnd = "\r\n\r\n";
 constexpr std::size_t kChunkLineBytesMax = 1024;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
@@ -31,7 +33,8 @@ bool has_token(std::string_view value, std::string_view token) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -263,8 +266,8 @@ ParseStatus HttpResponseParser::feed_chunked(std::string_view data, std::size_t&
       return ParseStatus::need_more;
     }
     case State::chunk_data_end:
-      if (!take_line(line)) return line_.size() > 2 ? fail("chunk not followed by CRLF")
-                                                    : ParseStatus::need_more;
+      if (!take_line(line))
+        return line_.size() > 2 ? fail("chunk not followed by CRLF") : ParseStatus::need_more;
       if (!line.empty()) return fail("chunk not followed by CRLF");
       line_.clear();
       state_ = State::chunk_size;

@@ -55,8 +55,17 @@ class HttpResponseParser {
   bool started() const { return started_; }
 
  private:
-  enum class State { head, body_length, body_until_close, chunk_size, chunk_data, chunk_data_end,
-                     trailers, done, failed };
+  enum class State {
+    head,
+    body_length,
+    body_until_close,
+    chunk_size,
+    chunk_data,
+    chunk_data_end,
+    trailers,
+    done,
+    failed
+  };
 
   ParseStatus fail(std::string why);
   ParseStatus parse_head(std::string_view head);
@@ -67,8 +76,8 @@ class HttpResponseParser {
 
   State state_ = State::head;
   HttpResponse response_;
-  std::string head_;   // the head so far (kept until its blank line arrives)
-  std::string line_;   // a chunk-size or trailer line so far
+  std::string head_;  // the head so far (kept until its blank line arrives)
+  std::string line_;  // a chunk-size or trailer line so far
   std::string error_;
   bool keep_body_ = false;
   bool head_request_ = false;

@@ -24,7 +24,8 @@ std::size_t LatencyHistogram::index_of(std::int64_t value_ns) {
 
 std::int64_t LatencyHistogram::lowest_equivalent_ns(std::size_t index) {
   auto bucket = static_cast<std::int64_t>(index >> kHalfMagnitude) - 1;
-  auto sub_bucket = static_cast<std::int64_t>(index & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
+  auto sub_bucket =
+      static_cast<std::int64_t>(index & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
   if (bucket < 0) {
     sub_bucket -= kSubBucketHalfCount;
     bucket = 0;
@@ -33,7 +34,8 @@ std::int64_t LatencyHistogram::lowest_equivalent_ns(std::size_t index) {
 }
 
 std::int64_t LatencyHistogram::highest_equivalent_ns(std::size_t index) {
-  const auto bucket = std::max<std::int64_t>(static_cast<std::int64_t>(index >> kHalfMagnitude) - 1, 0);
+  const auto bucket =
+      std::max<std::int64_t>(static_cast<std::int64_t>(index >> kHalfMagnitude) - 1, 0);
   return lowest_equivalent_ns(index) + (std::int64_t{1} << bucket) - 1;
 }
 
@@ -77,17 +79,23 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   sum_ns_ += other.sum_ns_;
 }
 
-void LatencyHistogram::reset() { *this = LatencyHistogram(); }
+void LatencyHistogram::reset() {
+  *this = LatencyHistogram();
+}
 
 nlohmann::json LatencyHistogram::to_json() const {
   nlohmann::json counts = nlohmann::json::array();
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] != 0) counts.push_back({i, counts_[i]});
   }
-  return {{"unit", "ns"},         {"sub_bucket_half_count_magnitude", kHalfMagnitude},
-          {"count", total_},      {"min", min_ns()},
-          {"max", max_ns_},       {"sum", sum_ns_},
-          {"saturated", saturated_}, {"counts", std::move(counts)}};
+  return {{"unit", "ns"},
+          {"sub_bucket_half_count_magnitude", kHalfMagnitude},
+          {"count", total_},
+          {"min", min_ns()},
+          {"max", max_ns_},
+          {"sum", sum_ns_},
+          {"saturated", saturated_},
+          {"counts", std::move(counts)}};
 }
 
 Result<LatencyHistogram> LatencyHistogram::from_json(const nlohmann::json& json) {

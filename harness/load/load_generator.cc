@@ -1,9 +1,10 @@
 #include "harness/load/load_generator.h"
 
+#include <fmt/format.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "harness/load/load_shard.h"
 #include "sim/net/http_client.h"
@@ -17,14 +18,13 @@ namespace asio = boost::asio;
 // sizes each class's population (Little's law: users = rate × think time), so that a
 // user's requests come about this far apart while the schedule stays open.
 constexpr std::array<double, kClassCount> kThinkTimeS = {10, 20, 10, 10, 2};
-// Users per class and shard, at most: 10k users are a few MB.
-constexpr std::size_t kUsersPerClassMax = 10'000;
 
 Result<void> check_clock(const Clock& clock) {
   if (dynamic_cast<const VirtualClock*>(&clock) != nullptr) {
     return make_error(ErrorCode::invalid_input, "the load generator needs a real clock");
   }
-  if (const auto* real = dynamic_cast<const RealClock*>(&clock); real && real->time_scale() != 1.0) {
+  if (const auto* real = dynamic_cast<const RealClock*>(&clock);
+      real && real->time_scale() != 1.0) {
     return make_error(ErrorCode::invalid_input,
                       fmt::format("the load generator measures real time: its clock runs at "
                                   "scale {}, not 1",
@@ -46,7 +46,7 @@ Result<asio::ip::tcp::endpoint> resolve(const HttpUrl& url) {
 }
 
 std::array<std::size_t, kClassCount> users_of_shard(const LoadOptions& o, std::size_t connections,
-                                                   double shard_peak_rate_per_s) {
+                                                    double shard_peak_rate_per_s) {
   std::array<std::size_t, kClassCount> users{};
   if (o.fixed_path) {
     users[class_index(UserClass::anonymous)] = connections;
@@ -56,12 +56,15 @@ std::array<std::size_t, kClassCount> users_of_shard(const LoadOptions& o, std::s
   if (mix.empty()) mix[UserClass::anonymous] = 100;
   for (const auto& [c, share] : mix) {
     if (share <= 0) continue;
-    // At least one user per connection: a free connection always finds a free user.
+    // A closed loop keeps every connection busy whatever class it draws: a user per
+    // connection. An open loop needs rate × think time users, at least one.
     const double think_s = o.think_time ? std::chrono::duration<double>(*o.think_time).count()
                                         : kThinkTimeS[class_index(c)];
-    const double wanted = o.closed ? 0.0 : std::ceil(shard_peak_rate_per_s * share / 100.0 * think_s);
-    const auto capped = static_cast<std::size_t>(std::min(wanted, double{kUsersPerClassMax}));
-    users[class_index(c)] = std::clamp(capped, connections, kUsersPerClassMax);
+    const double wanted = o.closed ? static_cast<double>(connections)
+                                   : std::ceil(shard_peak_rate_per_s * share / 100.0 * think_s);
+    const auto capped =
+        static_cast<std::size_t>(std::min(wanted, double{LoadShard::kUsersPerClassMax}));
+    users[class_index(c)] = std::clamp<std::size_t>(capped, 1, LoadShard::kUsersPerClassMax);
   }
   return users;
 }
@@ -101,9 +104,9 @@ Result<std::unique_ptr<LoadGenerator>> LoadGenerator::start(LoadOptions options,
     if (!o.closed) {
       // Shards interleave their arrivals instead of sending in step.
       const double offset_s = static_cast<double>(i) / o.rate_per_s;
-      plan.schedule.emplace(shard_rate, shard_ramp, o.duration,
-                            std::chrono::duration_cast<Duration>(
-                                std::chrono::duration<double>(offset_s)));
+      plan.schedule.emplace(
+          shard_rate, shard_ramp, o.duration,
+          std::chrono::duration_cast<Duration>(std::chrono::duration<double>(offset_s)));
     }
     const double peak = plan.schedule ? plan.schedule->peak_rate_per_s() : 0.0;
     plan.users = users_of_shard(o, plan.connections, peak);
@@ -118,7 +121,9 @@ Result<std::unique_ptr<LoadGenerator>> LoadGenerator::start(LoadOptions options,
   return gen;
 }
 
-LoadGenerator::~LoadGenerator() { stop(); }
+LoadGenerator::~LoadGenerator() {
+  stop();
+}
 
 void LoadGenerator::mark_phase(const std::string& phase) {
   std::lock_guard lock(mutex_);
@@ -139,7 +144,9 @@ void LoadGenerator::mark_phase(const std::string& phase) {
   shared_->phase.store(static_cast<int>(id));
 }
 
-void LoadGenerator::set_maintenance_expected(bool on) { shared_->maintenance_expected.store(on); }
+void LoadGenerator::set_maintenance_expected(bool on) {
+  shared_->maintenance_expected.store(on);
+}
 
 void LoadGenerator::stop() {
   std::call_once(stop_once_, [this] {

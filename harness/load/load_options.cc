@@ -50,7 +50,9 @@ std::optional<UserClass> class_from_name(std::string_view name) {
 
 namespace {
 
-Error invalid(std::string message) { return make_error(ErrorCode::invalid_input, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(ErrorCode::invalid_input, std::move(message));
+}
 
 Result<void> validate_mix(const LoadOptions& o) {
   double sum = 0;

@@ -54,7 +54,8 @@ struct LoadOptions {
   std::string initial_phase = "load";  // until the first mark_phase
   // How long a user reads a page before its next request, for every class; absent: each
   // class's own (anonymous 10 s, usager 20 s, partner and admin 10 s, api 2 s). It sizes
-  // the population (users = rate × share × think time, at least one per connection).
+  // the population at the start (users = rate × share × think time, at least one); a
+  // class whose users are all busy when its next request is due gets one more.
   std::optional<Duration> think_time;
 };
 

@@ -8,9 +8,9 @@ nlohmann::json ratio_or_null(double ratio) {
 }
 
 nlohmann::json latency_json(const LatencyHistogram& h) {
-  return {{"p50", h.percentile_ms(50)},   {"p90", h.percentile_ms(90)},
-          {"p99", h.percentile_ms(99)},   {"p999", h.percentile_ms(99.9)},
-          {"max", h.max_ms()},            {"mean", h.mean_ns() / 1e6},
+  return {{"p50", h.percentile_ms(50)}, {"p90", h.percentile_ms(90)},
+          {"p99", h.percentile_ms(99)}, {"p999", h.percentile_ms(99.9)},
+          {"max", h.max_ms()},          {"mean", h.mean_ns() / 1e6},
           {"count", h.count()}};
 }
 
@@ -33,9 +33,12 @@ nlohmann::json tally_json(const Tally& t, double duration_s) {
 }
 
 nlohmann::json sessions_json(const SessionCounts& s) {
-  return {{"logged_in_users", s.logged_in_users}, {"unexpected_losses", s.unexpected_losses},
-          {"expected_logouts", s.expected_logouts}, {"relogins", s.relogins},
-          {"logins_ok", s.logins_ok},             {"logins_refused", s.logins_refused}};
+  return {{"logged_in_users", s.logged_in_users},
+          {"unexpected_losses", s.unexpected_losses},
+          {"expected_logouts", s.expected_logouts},
+          {"relogins", s.relogins},
+          {"logins_ok", s.logins_ok},
+          {"logins_refused", s.logins_refused}};
 }
 
 nlohmann::json second_json(const SecondSummary& s) {
@@ -72,13 +75,14 @@ nlohmann::json to_json(const LoadReport& r) {
   out["target"] = r.target_url;
   out["mode"] = r.closed ? "closed" : "open";
   out["rate_per_s"] = r.closed ? nlohmann::json(nullptr) : nlohmann::json(r.rate_per_s);
-  out["ramp_to_rate_per_s"] = r.ramp_to_rate_per_s ? nlohmann::json(*r.ramp_to_rate_per_s)
-                                                   : nlohmann::json(nullptr);
+  out["ramp_to_rate_per_s"] =
+      r.ramp_to_rate_per_s ? nlohmann::json(*r.ramp_to_rate_per_s) : nlohmann::json(nullptr);
   out["connections"] = r.connections;
   out["threads"] = r.threads;
   out["running"] = r.running;
   out["per_class"] = nlohmann::json::object();
-  for (const auto& [c, t] : r.per_class) out["per_class"][class_name(c)] = tally_json(t, r.duration_s);
+  for (const auto& [c, t] : r.per_class)
+    out["per_class"][class_name(c)] = tally_json(t, r.duration_s);
   out["per_route"] = nlohmann::json::object();
   for (const auto& [route, t] : r.per_route) out["per_route"][route] = tally_json(t, r.duration_s);
   out["per_phase"] = nlohmann::json::object();
@@ -87,9 +91,12 @@ nlohmann::json to_json(const LoadReport& r) {
     phase["start_s"] = p.start_s;
     out["per_phase"][p.name] = std::move(phase);
   }
+  out["users"] = nlohmann::json::object();
+  for (const auto& [c, n] : r.users) out["users"][class_name(c)] = n;
   auto sessions = sessions_json(r.sessions);
   sessions["per_class"] = nlohmann::json::object();
-  for (const auto& [c, s] : r.sessions_per_class) sessions["per_class"][class_name(c)] = sessions_json(s);
+  for (const auto& [c, s] : r.sessions_per_class)
+    sessions["per_class"][class_name(c)] = sessions_json(s);
   out["sessions"] = std::move(sessions);
   nlohmann::json cache_series = nlohmann::json::array();
   for (const auto& s : r.series) {
@@ -99,12 +106,13 @@ nlohmann::json to_json(const LoadReport& r) {
                   {"misses", r.cache.misses},
                   {"hit_ratio", ratio_or_null(r.cache.hit_ratio())},
                   {"series", std::move(cache_series)}};  // [t_s, ratio] per measured second
-  out["writes"] = {{"accepted", r.writes.accepted},
-                   {"refused", r.writes.refused},
-                   {"failed", r.writes.failed},
-                   {"unrecorded", r.writes.unrecorded},
-                   {"lost", r.writes.lost ? nlohmann::json(*r.writes.lost) : nlohmann::json(nullptr)},
-                   {"lost_references", r.lost_references}};
+  out["writes"] = {
+      {"accepted", r.writes.accepted},
+      {"refused", r.writes.refused},
+      {"failed", r.writes.failed},
+      {"unrecorded", r.writes.unrecorded},
+      {"lost", r.writes.lost ? nlohmann::json(*r.writes.lost) : nlohmann::json(nullptr)},
+      {"lost_references", r.lost_references}};
   nlohmann::json series = nlohmann::json::array();
   for (const auto& s : r.series) series.push_back(second_json(s));
   out["series"] = std::move(series);

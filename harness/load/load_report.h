@@ -7,10 +7,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/load/load_options.h"
 #include "harness/load/load_series.h"
@@ -36,13 +35,14 @@ struct LoadReport {
   std::optional<double> ramp_to_rate_per_s;
   int connections = 0;
   int threads = 1;
-  bool running = false;  // a snapshot taken while the run went on
+  bool running = false;   // a snapshot taken while the run went on
   double duration_s = 0;  // from the start to now (or to the stop)
 
   Tally total;
   std::map<UserClass, Tally> per_class;
   std::map<std::string, Tally> per_route;
-  std::vector<PhaseReport> per_phase;  // in the order they were first marked
+  std::vector<PhaseReport> per_phase;       // in the order they were first marked
+  std::map<UserClass, std::int64_t> users;  // virtual users per class
   SessionCounts sessions;
   std::map<UserClass, SessionCounts> sessions_per_class;
   CacheCounts cache;

@@ -1,27 +1,13 @@
 #include "harness/load/load_shard.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
-#include <cassert>
 
 #include "sim/web/fixtures.h"
 
 namespace mepsim::load {
 
 namespace asio = boost::asio;
-
-void LoadShard::IdleUsers::push(VirtualUser* u) {
-  assert(count < slots.size());
-  slots[(head + count) % slots.size()] = u;
-  ++count;
-}
-
-VirtualUser* LoadShard::IdleUsers::pop() {
-  if (count == 0) return nullptr;
-  VirtualUser* u = slots[head];
-  head = (head + 1) % slots.size();
-  --count;
-  return u;
-}
 
 LoadShard::LoadShard(LoadShared& shared, ShardPlan plan)
     : shared_(shared),
@@ -38,7 +24,14 @@ LoadShard::LoadShard(LoadShared& shared, ShardPlan plan)
     idle_connections_.push_back(it->get());
   }
   flights_.resize(plan_.connections);
-  make_users();
+  for (const auto& a : shared_.options.accounts) {
+    if (!shared_.options.fixed_path) accounts_[class_index(a.user_class)].push_back(&a);
+  }
+  for (const auto c : kAllClasses) {
+    for (std::size_t n = 0; n < plan_.users[class_index(c)]; ++n) {
+      if (VirtualUser* u = make_user(c)) idle_users_[class_index(c)].push_back(u);
+    }
+  }
   double sum = 0;
   for (const auto c : kAllClasses) {
     const auto found = shared_.options.mix_percent.find(c);
@@ -57,30 +50,20 @@ LoadShard::~LoadShard() {
   join();
 }
 
-void LoadShard::make_users() {
-  std::size_t total = 0;
-  for (const auto n : plan_.users) total += n;
-  users_.reserve(total);  // never grows again: the idle rings hold pointers into it
-  std::uint64_t next_id = plan_.index * 1'000'000;
-  for (const auto c : kAllClasses) {
-    const std::size_t n = plan_.users[class_index(c)];
-    auto& idle = idle_users_[class_index(c)];
-    idle.slots.assign(std::max<std::size_t>(n, 1), nullptr);
-    std::vector<const Account*> accounts;
-    for (const auto& a : shared_.options.accounts) {
-      if (a.user_class == c) accounts.push_back(&a);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      VirtualUser user;
-      user.user_class = shared_.options.fixed_path ? UserClass::anonymous : c;
-      if (c != UserClass::anonymous && !accounts.empty() && !shared_.options.fixed_path) {
-        user.account = accounts[(i + plan_.index) % accounts.size()];
-      }
-      user.id = next_id++;
-      users_.push_back(std::move(user));
-      idle.push(&users_.back());
-    }
+VirtualUser* LoadShard::make_user(UserClass c) {
+  const std::size_t i = class_index(c);
+  if (population_[i] >= kUsersPerClassMax) return nullptr;
+  VirtualUser& user = users_.emplace_back();
+  user.user_class = c;
+  const auto& accounts = accounts_[i];
+  if (c != UserClass::anonymous && !accounts.empty()) {
+    user.account = accounts[(population_[i] + plan_.index) % accounts.size()];
   }
+  user.id = plan_.index * 1'000'000 + users_.size();
+  ++population_[i];
+  std::lock_guard lock(mutex_);
+  counts_.users[i] = static_cast<std::int64_t>(population_[i]);
+  return &user;
 }
 
 void LoadShard::start() {
@@ -142,14 +125,14 @@ UserClass LoadShard::draw_class() {
 
 void LoadShard::add_arrival(Instant intended) {
   Arrival a{intended, shared_.phase.load(std::memory_order_relaxed), draw_class()};
-  if (backlog_.size() >= kBacklogMax) {
+  if (backlog_size_ >= kBacklogMax) {
     std::lock_guard lock(mutex_);
     counts_.total.add_error("backlog_full");
     counts_.per_class[class_index(a.user_class)].add_error("backlog_full");
     return;
   }
-  backlog_.push_back(a);
-  const auto waiting = static_cast<std::int64_t>(backlog_.size());
+  backlog_[class_index(a.user_class)].push_back(a);
+  const auto waiting = static_cast<std::int64_t>(++backlog_size_);
   if (waiting > counts_.backlog_max) {
     std::lock_guard lock(mutex_);
     counts_.backlog_max = waiting;
@@ -177,14 +160,28 @@ void LoadShard::on_arrival_timer() {
 }
 
 void LoadShard::pump() {
-  while (!backlog_.empty() && !idle_connections_.empty() && !stopping_) {
-    const Arrival arrival = backlog_.front();
-    VirtualUser* user = idle_users_[class_index(arrival.user_class)].pop();
-    // Each class has at least as many users as the shard has connections, so a free
-    // connection always finds a free user.
-    assert(user != nullptr);
-    if (user == nullptr) return;
-    backlog_.pop_front();
+  while (backlog_size_ > 0 && !idle_connections_.empty() && !stopping_) {
+    // The oldest arrival whose class has a user free, or may have one more; none: wait
+    // for an exchange to end.
+    std::size_t next = kClassCount;
+    for (std::size_t c = 0; c < kClassCount; ++c) {
+      if (backlog_[c].empty()) continue;
+      if (idle_users_[c].empty() && population_[c] >= kUsersPerClassMax) continue;
+      if (next == kClassCount || backlog_[c].front().intended < backlog_[next].front().intended) {
+        next = c;
+      }
+    }
+    if (next == kClassCount) return;
+    VirtualUser* user = nullptr;
+    if (idle_users_[next].empty()) {
+      user = make_user(kAllClasses[next]);
+    } else {
+      user = idle_users_[next].front();
+      idle_users_[next].pop_front();
+    }
+    const Arrival arrival = backlog_[next].front();
+    backlog_[next].pop_front();
+    --backlog_size_;
     HttpConnection* connection = idle_connections_.back();
     idle_connections_.pop_back();
     send(*connection, *user, arrival);
@@ -232,9 +229,10 @@ void LoadShard::begin_stop() {
   arrival_timer_.cancel();
   {
     std::lock_guard lock(mutex_);
-    counts_.unsent_at_stop += static_cast<std::int64_t>(backlog_.size());
+    counts_.unsent_at_stop += static_cast<std::int64_t>(backlog_size_);
   }
-  backlog_.clear();
+  for (auto& waiting : backlog_) waiting.clear();
+  backlog_size_ = 0;
   if (idle_connections_.size() == connections_.size()) return finish();
   end_timer_.expires_after(shared_.options.stop_grace);
   end_timer_.async_wait([this](const boost::system::error_code& ec) {

@@ -1,15 +1,16 @@
 #pragma once
 // One shard of a load run: an io_context on its own thread, its keep-alive connections,
 // its virtual users and its counts. Arrivals (open loop: on the schedule; closed loop:
-// as soon as an exchange ends) wait in a bounded backlog for a free connection; each is
-// given to the user of its class idle the longest, whose flow plans the request. The
+// as soon as an exchange ends) each draw a class, and wait in their class's bounded
+// backlog for a free connection and a free user of that class (the one idle the
+// longest), whose flow plans the request; the oldest arrival that can go goes first. The
 // counts sit behind one mutex that only this thread writes, taken for a few hundred
 // nanoseconds per exchange and by report() to read.
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <array>
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <functional>
 #include <map>
@@ -30,7 +31,9 @@
 namespace mepsim::load {
 
 inline constexpr std::size_t kClassCount = std::size(kAllClasses);
-inline std::size_t class_index(UserClass c) { return static_cast<std::size_t>(c); }
+inline std::size_t class_index(UserClass c) {
+  return static_cast<std::size_t>(c);
+}
 
 // What every shard reads (and the generator writes through atomics).
 struct LoadShared {
@@ -62,6 +65,7 @@ struct ShardCounts {
   CacheCounts cache;
   WriteCounts writes;
   SecondBins seconds;
+  std::array<std::int64_t, kClassCount> users{};  // virtual users made so far
   std::int64_t retries = 0;         // idempotent requests sent again after a stale socket
   std::int64_t backlog_max = 0;     // arrivals waiting at once, at the worst
   std::int64_t unsent_at_stop = 0;  // arrivals still waiting when the run stopped
@@ -70,7 +74,7 @@ struct ShardCounts {
 struct ShardPlan {
   std::size_t index = 0;
   std::size_t connections = 1;
-  std::array<std::size_t, kClassCount> users{};  // per class
+  std::array<std::size_t, kClassCount> users{};  // per class at the start; 0: never drawn
   std::optional<ArrivalSchedule> schedule;       // open loop
   std::uint64_t seed = 1;
   std::function<void()> tick;  // every 250 ms on this shard's thread (shard 0: the series)
@@ -78,9 +82,11 @@ struct ShardPlan {
 
 class LoadShard final : public ExchangeListener {
  public:
-  // Arrivals waiting for a connection, at most: 100k (1.6 MB); past it they are
-  // counted as "backlog_full" errors.
+  // Arrivals waiting for a connection or a user, at most (all classes): 100k (3 MB);
+  // past it they are counted as "backlog_full" errors.
   static constexpr std::size_t kBacklogMax = 100'000;
+  // Users per class and shard, at most: 10k users are a few MB.
+  static constexpr std::size_t kUsersPerClassMax = 10'000;
 
   LoadShard(LoadShared& shared, ShardPlan plan);
   ~LoadShard();
@@ -111,15 +117,7 @@ class LoadShard final : public ExchangeListener {
     Arrival arrival;
     int attempts = 0;
   };
-  // The users of a class idle now, the longest idle first; fixed capacity.
-  struct IdleUsers {
-    std::vector<VirtualUser*> slots;
-    std::size_t head = 0, count = 0;
-    void push(VirtualUser* u);
-    VirtualUser* pop();
-  };
-
-  void make_users();
+  VirtualUser* make_user(UserClass c);
   UserClass draw_class();
   void add_arrival(Instant intended);
   void on_arrival_timer();
@@ -141,10 +139,16 @@ class LoadShard final : public ExchangeListener {
   std::vector<std::unique_ptr<HttpConnection>> connections_;
   std::vector<HttpConnection*> idle_connections_;
   std::vector<Flight> flights_;  // by connection index
-  std::vector<VirtualUser> users_;
-  std::array<IdleUsers, kClassCount> idle_users_;
+  // A class's users are made as needed: the plan's number at the start, one more when an
+  // arrival finds all of them busy (never more than kUsersPerClassMax). A deque: the
+  // idle lists point into it.
+  std::deque<VirtualUser> users_;
+  std::array<std::size_t, kClassCount> population_{};
+  std::array<std::deque<VirtualUser*>, kClassCount> idle_users_;  // longest idle first
+  std::array<std::vector<const Account*>, kClassCount> accounts_;
   std::array<double, kClassCount> mix_cumulative_{};
-  std::deque<Arrival> backlog_;
+  std::array<std::deque<Arrival>, kClassCount> backlog_;  // by class
+  std::size_t backlog_size_ = 0;                          // all classes
   Rng rng_;
   FlowContext flow_;
   std::uint64_t next_arrival_ = 0;

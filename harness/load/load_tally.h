@@ -18,8 +18,8 @@ inline constexpr int kTransportErrorStatus = 0;
 
 struct Tally {
   std::int64_t requests = 0;
-  LatencyHistogram latency;                           // answered exchanges only
-  std::map<int, std::int64_t> status;                 // bounded by HTTP's 1000 codes
+  LatencyHistogram latency;                                 // answered exchanges only
+  std::map<int, std::int64_t> status;                       // bounded by HTTP's 1000 codes
   std::map<std::string, std::int64_t, std::less<>> errors;  // a fixed set of kinds
 
   void add_answer(int status_code, Duration latency_value) {
@@ -75,10 +75,10 @@ struct CacheCounts {
 };
 
 struct WriteCounts {
-  std::int64_t accepted = 0;    // reports the app answered 2xx with a reference for
-  std::int64_t refused = 0;     // reports it refused (4xx, or sent home by maintenance)
-  std::int64_t failed = 0;      // 5xx or no answer: whether it was written is unknown
-  std::int64_t unrecorded = 0;  // accepted past the bound of the list kept for checking
+  std::int64_t accepted = 0;         // reports the app answered 2xx with a reference for
+  std::int64_t refused = 0;          // reports it refused (4xx, or sent home by maintenance)
+  std::int64_t failed = 0;           // 5xx or no answer: whether it was written is unknown
+  std::int64_t unrecorded = 0;       // accepted past the bound of the list kept for checking
   std::optional<std::int64_t> lost;  // accepted but missing from MySQL, once checked
   void merge(const WriteCounts& o) {
     accepted += o.accepted;

@@ -44,7 +44,7 @@ struct LostWritesCheck {
 
 // Looks each write up by uuid in `signalement` (in batches of 500).
 Result<LostWritesCheck> find_lost_writes(const std::vector<AcceptedWrite>& writes,
-                                          const MysqlUrl& url,
-                                          Duration connect_timeout = std::chrono::seconds(5));
+                                         const MysqlUrl& url,
+                                         Duration connect_timeout = std::chrono::seconds(5));
 
 }  // namespace mepsim::load

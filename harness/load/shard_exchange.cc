@@ -33,7 +33,7 @@ void LoadShard::on_exchange_end(HttpConnection& connection, const ExchangeEnd& e
                            response != nullptr ? response->status : kTransportErrorStatus,
                            verdict.outcome, flow_.maintenance_expected);
   }
-  idle_users_[class_index(user.user_class)].push(&user);
+  idle_users_[class_index(user.user_class)].push_back(&user);
   idle_connections_.push_back(&connection);
   if (stopping_) {
     if (idle_connections_.size() == connections_.size()) finish();
@@ -48,7 +48,8 @@ void LoadShard::record(const Flight& flight, const ExchangeEnd& end, const HttpR
   const std::size_t c = class_index(flight.user->user_class);
   const Duration latency = now - flight.arrival.intended;
   const std::int64_t second =
-      now < shared_.start ? -1 : std::chrono::floor<std::chrono::seconds>(now - shared_.start).count();
+      now < shared_.start ? -1
+                          : std::chrono::floor<std::chrono::seconds>(now - shared_.start).count();
   std::optional<AcceptedReport> accepted = verdict.report_accepted;
   bool unrecorded = false;
   if (accepted) unrecorded = !shared_.writes->add({accepted->uuid, accepted->reference});

@@ -24,8 +24,8 @@ PlannedRequest get(std::string path, std::string_view route) {
   return r;
 }
 
-PlannedRequest post(std::string path, std::string_view route, RequestKind kind,
-                    std::string body, std::string_view content_type) {
+PlannedRequest post(std::string path, std::string_view route, RequestKind kind, std::string body,
+                    std::string_view content_type) {
   PlannedRequest r;
   r.method = "POST";
   r.path = std::move(path);
@@ -40,18 +40,20 @@ PlannedRequest post(std::string path, std::string_view route, RequestKind kind,
 std::string report_json(FlowContext& c) {
   const std::uint64_t n = ++c.reports_planned;
   const auto place = static_cast<std::size_t>(c.rng->uniform_int(0, kPostcodes.size() - 1));
-  return nlohmann::json{{"adresse_logement_adresse", fmt::format("{} rue de la Charge", n % 200 + 1)},
-                        {"adresse_logement_adresse_detail_code_postal", kPostcodes[place]},
-                        {"adresse_logement_adresse_detail_commune", kCities[place]},
-                        {"vos_coordonnees_occupant_email", fmt::format("occupant-{}@load.test", n)},
-                        {"vos_coordonnees_occupant_nom", fmt::format("Occupant {}", n)},
-                        {"profil", "locataire"}}
+  return nlohmann::json{
+      {"adresse_logement_adresse", fmt::format("{} rue de la Charge", n % 200 + 1)},
+      {"adresse_logement_adresse_detail_code_postal", kPostcodes[place]},
+      {"adresse_logement_adresse_detail_commune", kCities[place]},
+      {"vos_coordonnees_occupant_email", fmt::format("occupant-{}@load.test", n)},
+      {"vos_coordonnees_occupant_nom", fmt::format("Occupant {}", n)},
+      {"profil", "locataire"}}
       .dump();
 }
 
 PlannedRequest follow_code(FlowContext& c) {
   if (c.codes.empty()) return get("/suivre-mon-signalement", "GET /suivre-mon-signalement");
-  const auto i = static_cast<std::size_t>(c.rng->uniform_int(0, static_cast<std::int64_t>(c.codes.size()) - 1));
+  const auto i = static_cast<std::size_t>(
+      c.rng->uniform_int(0, static_cast<std::int64_t>(c.codes.size()) - 1));
   return get("/suivre-mon-signalement/" + c.codes[i], "GET /suivre-mon-signalement/{code}");
 }
 
@@ -142,7 +144,9 @@ const char* outcome_name(Outcome outcome) {
   return "other";
 }
 
-bool is_watched(RequestKind kind) { return kind != RequestKind::page; }
+bool is_watched(RequestKind kind) {
+  return kind != RequestKind::page;
+}
 
 PlannedRequest plan_next(VirtualUser& user, FlowContext& context) {
   switch (user.user_class) {

@@ -21,9 +21,9 @@
 namespace mepsim::load {
 
 enum class RequestKind {
-  page,         // a GET of a page or an API listing
-  login,        // POST /connexion
-  api_login,    // POST /api/login
+  page,          // a GET of a page or an API listing
+  login,         // POST /connexion
+  api_login,     // POST /api/login
   report_draft,  // POST /signalement-draft/new
   report_send,   // POST /signalement-draft/{uuid}/send
   api_report,    // POST /api/signalements

@@ -2,9 +2,8 @@
 // The GitHub REST calls a scenario's `github:` steps make, as the procedure's engineer makes
 // them (octokit's requests): JSON in, JSON out, the token in `Authorization`.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sim/core/result.h"
 
@@ -18,7 +17,8 @@ struct RestReply {
 class GithubRest {
  public:
   GithubRest(std::string base_url, std::string token, std::string owner, std::string repo)
-      : base_url_(std::move(base_url)), token_(std::move(token)),
+      : base_url_(std::move(base_url)),
+        token_(std::move(token)),
         repo_path_("/repos/" + owner + "/" + repo) {}
 
   // `path` below the repository ("/pulls/1141"); an error only when no answer came.

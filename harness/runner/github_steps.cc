@@ -38,10 +38,12 @@ std::string why(const Result<RestReply>& reply) {
 
 Call open_pull(RunContext& ctx, const scenario::OpenPullRequest& a) {
   const std::string what = fmt::format("open a PR {} → {}", a.head, a.base);
-  auto created = rest(ctx).call("POST", "/pulls", {{"title", a.title}, {"head", a.head}, {"base", a.base}});
+  auto created =
+      rest(ctx).call("POST", "/pulls", {{"title", a.title}, {"head", a.head}, {"base", a.base}});
   if (!ok(created) || a.labels.empty()) return {what, std::move(created), ""};
   const int number = created->body.value("number", 0);
-  auto labelled = rest(ctx).call("PATCH", fmt::format("/issues/{}", number), {{"labels", a.labels}});
+  auto labelled =
+      rest(ctx).call("PATCH", fmt::format("/issues/{}", number), {{"labels", a.labels}});
   if (!ok(labelled)) return {what + " (labels)", std::move(labelled), ""};
   return {what, std::move(created), fmt::format("PR #{}", number)};
 }
@@ -50,8 +52,10 @@ Call create_tag(RunContext& ctx, const scenario::CreateTag& a) {
   const std::string what = fmt::format("tag {} on {}", a.name, a.ref);
   auto sha = ctx.topology.github()->origin().resolve(a.ref);
   if (!sha) return {what, sha.error(), ""};
-  return {what, rest(ctx).call("POST", "/git/refs", {{"ref", "refs/tags/" + a.name}, {"sha", sha.value()}}),
-          sha->substr(0, 7)};
+  return {
+      what,
+      rest(ctx).call("POST", "/git/refs", {{"ref", "refs/tags/" + a.name}, {"sha", sha.value()}}),
+      sha->substr(0, 7)};
 }
 
 Call create_release(RunContext& ctx, const scenario::CreateRelease& a) {
@@ -64,8 +68,10 @@ Call create_release(RunContext& ctx, const scenario::CreateRelease& a) {
     if (!ok(notes)) return {what + " (generate-notes)", std::move(notes), ""};
     body = notes->body.value("body", "");
   }
-  return {what, rest(ctx).call("POST", "/releases", {{"tag_name", a.tag}, {"name", a.tag}, {"body", body}}),
-          fmt::format("{} bytes of notes", body.size())};
+  return {
+      what,
+      rest(ctx).call("POST", "/releases", {{"tag_name", a.tag}, {"name", a.tag}, {"body", body}}),
+      fmt::format("{} bytes of notes", body.size())};
 }
 
 // PRs merged since `tag`: those whose merge commit the tag does not contain.
@@ -100,7 +106,8 @@ Call create_milestone(RunContext& ctx, const scenario::CreateMilestone& a) {
                                  {{"milestone", milestone}, {"state", "closed"}});
     if (!ok(closed)) return {fmt::format("{} (closing #{})", what, number), std::move(closed), ""};
   }
-  return {what, std::move(created), fmt::format("{} ticket(s) closed: {}", issues.size(), fmt::join(issues, ", "))};
+  return {what, std::move(created),
+          fmt::format("{} ticket(s) closed: {}", issues.size(), fmt::join(issues, ", "))};
 }
 
 Call act(RunContext& ctx, const scenario::GithubAction& action) {
@@ -110,11 +117,14 @@ Call act(RunContext& ctx, const scenario::GithubAction& action) {
         if constexpr (std::is_same_v<A, scenario::OpenPullRequest>) {
           return open_pull(ctx, a);
         } else if constexpr (std::is_same_v<A, scenario::ClosePullRequest>) {
-          return {fmt::format("close PR #{}", a.number),
-                  rest(ctx).call("PATCH", fmt::format("/pulls/{}", a.number), {{"state", "closed"}}), ""};
+          return {
+              fmt::format("close PR #{}", a.number),
+              rest(ctx).call("PATCH", fmt::format("/pulls/{}", a.number), {{"state", "closed"}}),
+              ""};
         } else if constexpr (std::is_same_v<A, scenario::MergePullRequest>) {
           return {fmt::format("merge PR #{}", a.number),
-                  rest(ctx).call("PUT", fmt::format("/pulls/{}/merge", a.number), json::object()), ""};
+                  rest(ctx).call("PUT", fmt::format("/pulls/{}/merge", a.number), json::object()),
+                  ""};
         } else if constexpr (std::is_same_v<A, scenario::CreateTag>) {
           return create_tag(ctx, a);
         } else if constexpr (std::is_same_v<A, scenario::CreateRelease>) {
@@ -139,7 +149,8 @@ StepOutcome run_github_step(const scenario::GithubStep& step, RunContext& ctx) {
         step.expect_status_min == step.expect_status_max
             ? std::to_string(step.expect_status_min)
             : fmt::format("{}..{}", step.expect_status_min, step.expect_status_max);
-    return StepOutcome::fail(fmt::format("{}: {}, expected {}", call.what, why(call.reply), expected));
+    return StepOutcome::fail(
+        fmt::format("{}: {}, expected {}", call.what, why(call.reply), expected));
   }
   return StepOutcome::pass(call.measured);
 }

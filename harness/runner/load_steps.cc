@@ -33,7 +33,9 @@ std::optional<MysqlUrl> database_of(RunContext& ctx, const std::string& app) {
 
 LoadSet::LoadSet(RunContext& ctx) : ctx_(ctx), origin_(ctx.real_clock.now()) {}
 
-LoadSet::~LoadSet() { stop_all(); }
+LoadSet::~LoadSet() {
+  stop_all();
+}
 
 StepOutcome LoadSet::start(const scenario::LoadStart& start) {
   for (const auto& [name, load] : loads_) {
@@ -70,8 +72,8 @@ StepOutcome LoadSet::stop(const std::string& name) {
     auto& app = load.generator->options().app;
     if (auto database = database_of(ctx_, app)) {
       if (auto checked = load::check_lost_writes(report, *database); !checked) {
-        return StepOutcome::fail("load " + name + ": checking lost writes: " +
-                                 checked.error().message);
+        return StepOutcome::fail("load " + name +
+                                 ": checking lost writes: " + checked.error().message);
       }
     }
     load.final_report = load::to_json(report);

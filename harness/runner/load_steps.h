@@ -5,11 +5,10 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/report/run_report.h"
 #include "harness/runner/run_context.h"
@@ -43,7 +42,7 @@ class LoadSet {
  private:
   struct Running {
     std::unique_ptr<load::LoadGenerator> generator;
-    double started_t_s = 0;  // since the set was made
+    double started_t_s = 0;                      // since the set was made
     std::optional<nlohmann::json> final_report;  // once stopped, lost writes checked
   };
   RunContext& ctx_;

@@ -8,7 +8,9 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(100);
 constexpr std::size_t kBarWidth = 20;
 
-double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 std::string step_line(const report::StepResult& r, bool terminal) {
   const char* mark = r.passed ? (terminal ? "✓" : "PASS") : (terminal ? "✗" : "FAIL");
@@ -64,8 +66,8 @@ void ProgressPrinter::scenario_finished(const report::ScenarioReport& r) {
   clear_bar_locked();
   const char* verdict = r.passed ? "passed" : "FAILED";
   fmt::print(out_, "  {} {} in {:.1f} s (topology {:.1f} s), {} violation(s)\n",
-             r.passed ? (terminal_ ? "✓" : "PASS") : (terminal_ ? "✗" : "FAIL"), verdict,
-             r.wall_s, r.topology_start_s, r.violations.size());
+             r.passed ? (terminal_ ? "✓" : "PASS") : (terminal_ ? "✗" : "FAIL"), verdict, r.wall_s,
+             r.topology_start_s, r.violations.size());
   if (!r.passed && !r.failure.empty()) fmt::print(out_, "      {}\n", r.failure);
   std::fflush(out_);
 }

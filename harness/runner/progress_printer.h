@@ -36,7 +36,7 @@ class ProgressPrinter {
   bool terminal_;
   Clock& real_clock_;
   std::mutex mutex_;
-  std::string running_;     // the step under way, "" between steps
+  std::string running_;  // the step under way, "" between steps
   Instant running_since_{};
   bool bar_shown_ = false;
   std::atomic<bool> stopping_{false};

@@ -27,9 +27,9 @@ std::optional<report::Marker> marker_of(const Event& e) {
   if (e.name == "event.edit_variables" || e.name == "event.new_variable" ||
       e.name == "event.delete_variable") {
     const std::string& data = e.field("type_data");
-    const char* kind = data.find("MAINTENANCE_ENABLE") != std::string::npos          ? "maintenance"
+    const char* kind = data.find("MAINTENANCE_ENABLE") != std::string::npos   ? "maintenance"
                        : data.find("MAINTENANCE_BANNER") != std::string::npos ? "banner"
-                                                                               : "variables";
+                                                                              : "variables";
     return report::Marker{0, e.at, kind, app + " variables changed"};
   }
   if (e.name.rfind("fault.", 0) == 0) {

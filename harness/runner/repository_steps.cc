@@ -16,8 +16,7 @@ namespace mepsim::runner {
 namespace {
 
 std::string auth_header(const RunContext& ctx) {
-  const std::string basic =
-      fakes::base64_encode("x-access-token:" + ctx.env_value("GITHUB_TOKEN"));
+  const std::string basic = fakes::base64_encode("x-access-token:" + ctx.env_value("GITHUB_TOKEN"));
   return "http.extraHeader=Authorization: Basic " + basic;
 }
 
@@ -100,9 +99,9 @@ StepOutcome run_ci_step(const scenario::CiStep& step, RunContext& ctx) {
     return StepOutcome::fail("ci: no commit " + *step.commit + " in the working clone");
   }
   std::string commit = sha->output.substr(0, sha->output.find('\n'));
-  auto reply = rest(ctx).call("POST", "/statuses/" + commit,
-                              {{"state", step.result}, {"context", "ci"},
-                               {"description", "set by the scenario"}});
+  auto reply = rest(ctx).call(
+      "POST", "/statuses/" + commit,
+      {{"state", step.result}, {"context", "ci"}, {"description", "set by the scenario"}});
   ctx.settle();
   if (!reply) return StepOutcome::fail(reply.error().message);
   if (reply->status != 201) {
@@ -134,8 +133,8 @@ StepOutcome run_mattermost_step(const scenario::MattermostStep& step, RunContext
   ctx.settle();
   if (!reply) return StepOutcome::fail("mattermost: " + reply.error().message);
   if (reply->status != 200) {
-    return StepOutcome::fail(fmt::format("mattermost answered {}: {}", reply->status,
-                                         tail(reply->body)));
+    return StepOutcome::fail(
+        fmt::format("mattermost answered {}: {}", reply->status, tail(reply->body)));
   }
   return StepOutcome::pass(fmt::format("{} bytes posted", text.size()));
 }

@@ -2,15 +2,14 @@
 // What a scenario's steps act on and its expectations look at: the topology of this run, its
 // event log, the working clone of the origin, the users' cookie jars, the loads running.
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/env/env_file.h"
 #include "harness/rules/procedure_rules.h"
@@ -35,13 +34,13 @@ struct StepOutcome {
 struct RunContext {
   Topology& topology;
   EventLog& log;
-  Clock& real_clock;                  // the data plane's time
-  std::filesystem::path clone_dir;    // a working clone of the origin
-  EnvEntries env;                     // what `mepsim up` would write to its env file
+  Clock& real_clock;                    // the data plane's time
+  std::filesystem::path clone_dir;      // a working clone of the origin
+  EnvEntries env;                       // what `mepsim up` would write to its env file
   std::filesystem::path mepsim_binary;  // runs `mepsim scalingo …` for scalingo steps
   std::uint64_t seed = 0;               // the scenario's: loads draw their users from it
-  UserAgents* users = nullptr;        // cookie jars and cohorts of this run
-  rules::RuleOptions rule_options;    // final=false while the run goes on
+  UserAgents* users = nullptr;          // cookie jars and cohorts of this run
+  rules::RuleOptions rule_options;      // final=false while the run goes on
   // A load's JSON report (harness/load's to_json) by its step name; null when unknown.
   std::function<std::optional<nlohmann::json>(const std::string& name)> load_report;
   // Lets the platform and the fakes finish what the last action started: webhooks

@@ -19,9 +19,11 @@ constexpr auto kPoll = std::chrono::milliseconds(5);
 
 std::vector<std::pair<std::string, std::string>> scalingo_env(const RunContext& ctx) {
   std::vector<std::pair<std::string, std::string>> env = {
-      {"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"HOME", ctx.clone_dir.parent_path().string()}};
-  for (const char* key : {"SCALINGO_API_URL", "SCALINGO_AUTH_URL", "SCALINGO_API_TOKEN",
-                          "SCALINGO_REGION"}) {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"LANG", "C.UTF-8"},
+      {"HOME", ctx.clone_dir.parent_path().string()}};
+  for (const char* key :
+       {"SCALINGO_API_URL", "SCALINGO_AUTH_URL", "SCALINGO_API_TOKEN", "SCALINGO_REGION"}) {
     env.emplace_back(key, ctx.env_value(key));
   }
   return env;
@@ -75,15 +77,15 @@ StepOutcome run_scalingo_step(const scenario::ScalingoStep& step, RunContext& ct
   run.args.insert(run.args.end(), step.args.begin(), step.args.end());
   run.env = scalingo_env(ctx);
   run.timeout = kCommandTimeout;
-  auto done = waits_on_platform(step.args) ? run_while_stepping(run, ctx)
-                                            : fakes::github::run_program(run);
+  auto done =
+      waits_on_platform(step.args) ? run_while_stepping(run, ctx) : fakes::github::run_program(run);
   ctx.settle();
   const std::string command = fmt::format("scalingo {}", fmt::join(step.args, " "));
   if (!done) return StepOutcome::fail(command + ": " + done.error().message);
   const std::string output = scrub_secrets(ctx, done->out + done->err);
   if (done->exit_code != step.expect_exit) {
-    return StepOutcome::fail(fmt::format("{} exited {}, expected {}:\n{}", command,
-                                         done->exit_code, step.expect_exit, output));
+    return StepOutcome::fail(fmt::format("{} exited {}, expected {}:\n{}", command, done->exit_code,
+                                         step.expect_exit, output));
   }
   if (step.output_contains && output.find(*step.output_contains) == std::string::npos) {
     return StepOutcome::fail(

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "harness/runner/load_steps.h"
-#include "harness/runner/repository_steps.h"
 #include "harness/runner/report_markers.h"
+#include "harness/runner/repository_steps.h"
 #include "harness/runner/step_dispatch.h"
 #include "harness/runner/user_agents.h"
 #include "harness/runner/virtual_time.h"

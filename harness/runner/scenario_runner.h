@@ -29,9 +29,9 @@ struct RunnerOptions {
   // 0: waits take no real time. X > 0: the virtual clock runs X times faster than real
   // time during waits (the data plane — a load — then has real time to run).
   double time_scale = 0;
-  std::filesystem::path mepsim_binary;        // for scalingo steps
-  std::optional<std::string> web_binary;      // default: mepsim-web next to mepsim
-  std::optional<std::string> mysql_url;       // attach instead of starting a server
+  std::filesystem::path mepsim_binary;    // for scalingo steps
+  std::optional<std::string> web_binary;  // default: mepsim-web next to mepsim
+  std::optional<std::string> mysql_url;   // attach instead of starting a server
   std::optional<std::string> redis_url;
   std::function<void(const StepProgress&)> on_progress;
 };

@@ -77,9 +77,9 @@ StepOutcome wait_until(Topology& topology, const std::function<StepOutcome()>& c
     if (outcome.passed) return outcome;
     const auto next = platform.next_due();
     if (platform.now() >= deadline) {
-      outcome.message = fmt::format("not within {} s: {}",
-                                    std::chrono::duration_cast<std::chrono::seconds>(timeout).count(),
-                                    outcome.message);
+      outcome.message = fmt::format(
+          "not within {} s: {}", std::chrono::duration_cast<std::chrono::seconds>(timeout).count(),
+          outcome.message);
       return outcome;
     }
     const Instant to = next && *next <= deadline ? *next : deadline;

@@ -13,7 +13,8 @@ namespace mepsim::scenario {
 // invalid_input with a message saying what was expected.
 Result<Duration> parse_duration(std::string_view text);
 
-// The shortest text parse_duration reads back: "1h30m", "500ms", "0s".
+// The shortest text parse_duration reads back, "1h30m", "500ms", "0s" (a sub-millisecond
+// rest shows as "ns", which scenarios cannot write).
 std::string format_duration(Duration duration);
 
 }  // namespace mepsim::scenario

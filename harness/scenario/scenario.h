@@ -17,12 +17,11 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace mepsim::scenario {
 
@@ -69,7 +68,7 @@ struct AppExpect {
 
 struct VariablesExpect {
   std::string app;
-  std::map<std::string, std::string> set;  // the app's value (what Scalingo shows)
+  std::map<std::string, std::string> set;        // the app's value (what Scalingo shows)
   std::map<std::string, std::string> in_effect;  // what every running web container has
   std::vector<std::string> not_in_effect;        // set but not yet in effect (R9)
   std::vector<std::string> absent;               // not set on the app
@@ -317,9 +316,9 @@ struct ExpectStep {
   std::vector<ExpectationAt> expectations;
 };
 
-using StepBody = std::variant<GitStep, WriteFileStep, ScalingoStep, GithubStep, CiStep,
-                              MattermostStep, HttpStep, SessionsStep, WaitStep, WaitUntilStep,
-                              LoadStep, FaultStep, ExpectStep>;
+using StepBody =
+    std::variant<GitStep, WriteFileStep, ScalingoStep, GithubStep, CiStep, MattermostStep, HttpStep,
+                 SessionsStep, WaitStep, WaitUntilStep, LoadStep, FaultStep, ExpectStep>;
 
 struct Step {
   std::string kind;         // its key: "git", "scalingo", "expect"…

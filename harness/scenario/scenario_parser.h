@@ -5,6 +5,7 @@
 // kinds, wrong types, missing keys, bad durations and enum values, out-of-range values and
 // keys that no handler read are all errors; a scenario with any error is not returned.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>

@@ -28,8 +28,7 @@ class SettlingRuntime final : public platform::ContainerRuntime {
   void stop(const std::string& handle) override { inner_.stop(handle); }
   bool runs_tasks() const override { return inner_.runs_tasks(); }
   Result<platform::TaskOutcome> run_task(const platform::ContainerSpec& spec,
-                                         std::vector<std::string> args,
-                                         Duration timeout) override {
+                                         std::vector<std::string> args, Duration timeout) override {
     return inner_.run_task(spec, std::move(args), timeout);
   }
 

@@ -48,11 +48,10 @@ std::string sentry_dsn_key(const std::string& app) {
 }
 
 Result<std::unique_ptr<ThirdPartyFakes>> ThirdPartyFakes::start(
-    const platform::PlatformProfile& profile, Clock& control_clock, Clock& latency_clock,
-    Rng& rng, EventLog* log) {
+    const platform::PlatformProfile& profile, Clock& control_clock, Clock& latency_clock, Rng& rng,
+    EventLog* log) {
   std::unique_ptr<ThirdPartyFakes> fakes(new ThirdPartyFakes());
-  if (auto started = fakes->start_all(profile, control_clock, latency_clock, rng, log);
-      !started) {
+  if (auto started = fakes->start_all(profile, control_clock, latency_clock, rng, log); !started) {
     fakes->stop();
     return started.error().context("starting the third-party fakes");
   }

@@ -44,9 +44,8 @@ class ThirdPartyFakes {
   // One Sentry project per app of `profile`, named after it; the geocoding fake knows the
   // profile's addresses. On failure, what was started is stopped again.
   static Result<std::unique_ptr<ThirdPartyFakes>> start(const platform::PlatformProfile& profile,
-                                                        Clock& control_clock,
-                                                        Clock& latency_clock, Rng& rng,
-                                                        EventLog* log = nullptr);
+                                                        Clock& control_clock, Clock& latency_clock,
+                                                        Rng& rng, EventLog* log = nullptr);
   ~ThirdPartyFakes();  // stops
   ThirdPartyFakes(const ThirdPartyFakes&) = delete;
   ThirdPartyFakes& operator=(const ThirdPartyFakes&) = delete;

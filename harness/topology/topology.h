@@ -118,7 +118,7 @@ class Topology {
   std::string fixture_password_;
   std::optional<ScratchDir> run_dir_;  // container and console logs
   std::unique_ptr<platform::ProcessContainerRuntime> processes_;
-  std::unique_ptr<AppRouters> routers_;  // the platform's runtime: processes_ behind routers
+  std::unique_ptr<AppRouters> routers_;        // the platform's runtime: processes_ behind routers
   std::unique_ptr<SettlingRuntime> settling_;  // over routers_, in scenario runs
 
   bool virtual_time_ = false;

@@ -2,11 +2,12 @@
 // MariaDB, Redis): a mixed load of every user class, then every accepted report looked
 // up in MySQL; and a maintenance toggle under load, as the procedure does it.
 
+#include "harness/load/load_generator.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "harness/load/load_generator.h"
 #include "sim/datastore/datastore_url.h"
 #include "sim/datastore/scratch_dir.h"
 #include "tests/integration/mepsim_process.h"
@@ -49,16 +50,18 @@ class LoadOnTopology : public ::testing::Test {
     o.connections = 8;
     // Short think times: in a few seconds each user logs in and then works.
     o.think_time = 500ms;
-    o.mix_percent = {{UserClass::anonymous, 45}, {UserClass::usager, 10},
-                     {UserClass::partner, 20},   {UserClass::admin, 15},
+    o.mix_percent = {{UserClass::anonymous, 45},
+                     {UserClass::usager, 10},
+                     {UserClass::partner, 20},
+                     {UserClass::admin, 15},
                      {UserClass::api, 10}};
     return o;
   }
   // `mepsim scalingo -a histologe <args>` with the env file's variables; true on exit 0.
   static bool scalingo(const std::string& args) {
-    const auto result = testing::run_shell("set -a; . '" + env_file_.string() + "'; set +a; " +
-                                           MEPSIM_BINARY + " scalingo -a histologe " + args +
-                                           " 2>&1");
+    const auto result =
+        testing::run_shell("set -a; . '" + env_file_.string() + "'; set +a; " + MEPSIM_BINARY +
+                           " scalingo -a histologe " + args + " 2>&1");
     EXPECT_EQ(result.code, 0) << args << ": " << result.output;
     return result.code == 0;
   }

@@ -4,14 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "harness/runner/scenario_runner.h"
 #include "harness/scenario/scenario_parser.h"
-#include "integration/mepsim_process.h"
+#include "tests/integration/mepsim_process.h"
 
 namespace mepsim {
 namespace {
@@ -53,7 +52,8 @@ TEST(ScenarioLibrary, PassesWithItsReports) {
   EXPECT_EQ(report["summary"]["failed"], 0);
   const std::string xml = read_file(junit);
   std::size_t testcases = 0;
-  for (auto at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) {
+  for (auto at = xml.find("<testcase "); at != std::string::npos;
+       at = xml.find("<testcase ", at + 1)) {
     ++testcases;
   }
   EXPECT_EQ(testcases, files->size());
@@ -97,9 +97,9 @@ TEST(ScenarioLibrary, NegativeScenariosFailWithoutTheirExpectedViolation) {
     const auto report = runner::run_scenario(s, options, clock);
     EXPECT_FALSE(report.passed) << s.name << " passed without its expected violations";
     for (const auto& rule : expected) {
-      EXPECT_NE(std::find(report.unexpected_violations.begin(),
-                          report.unexpected_violations.end(), rule),
-                report.unexpected_violations.end())
+      EXPECT_NE(
+          std::find(report.unexpected_violations.begin(), report.unexpected_violations.end(), rule),
+          report.unexpected_violations.end())
           << s.name << ": " << rule << " not reported; failure: " << report.failure;
     }
   }

@@ -83,12 +83,15 @@ class FakeApp {
       return reply(r, 200, "[]");
     }
     const std::string email = session_of(r);
-    if (maintenance && !email.empty() && !email.starts_with("admin-01")) return redirect(r, "/logout");
+    if (maintenance && !email.empty() && !email.starts_with("admin-01"))
+      return redirect(r, "/logout");
     if (path.starts_with("/signalement-draft/")) {
       if (maintenance) return redirect(r, "/");
       if (path.ends_with("/new")) return reply(r, 201, R"({"uuid":"d-)" + next() + R"("})");
       const std::string n = next();
-      return reply(r, 201, R"({"uuid":"r-)" + n + R"(","reference":"2026-)" + n + R"(","code_suivi":"c)" + n + R"("})");
+      return reply(r, 201,
+                   R"({"uuid":"r-)" + n + R"(","reference":"2026-)" + n + R"(","code_suivi":"c)" +
+                       n + R"("})");
     }
     if (path.starts_with("/bo")) {
       if (email.empty()) return redirect(r, "/connexion");
@@ -126,8 +129,11 @@ TEST(LoadApp, MixedUsersThroughAMaintenanceWindow) {
   o.rate_per_s = 120;
   o.connections = 8;
   o.password = "pw";
-  o.mix_percent = {{UserClass::anonymous, 40}, {UserClass::usager, 10}, {UserClass::partner, 25},
-                   {UserClass::admin, 15},     {UserClass::api, 10}};
+  o.mix_percent = {{UserClass::anonymous, 40},
+                   {UserClass::usager, 10},
+                   {UserClass::partner, 25},
+                   {UserClass::admin, 15},
+                   {UserClass::api, 10}};
   o.initial_phase = "before";
   o.think_time = 100ms;  // eight users a class: each logs in, then works
   auto started = LoadGenerator::start(o, clock, &log);
@@ -189,12 +195,13 @@ TEST(LoadApp, MixedUsersThroughAMaintenanceWindow) {
   EXPECT_EQ(r.events_dropped, 0);
 
   // The JSON the scenario runner and `mepsim load` read.
-  for (const char* key : {"requests", "duration_s", "rps", "latency_ms", "status", "errors",
-                          "per_class", "per_phase", "per_route", "sessions", "cache", "writes",
-                          "series"}) {
+  for (const char* key :
+       {"requests", "duration_s", "rps", "latency_ms", "status", "errors", "per_class", "per_phase",
+        "per_route", "sessions", "cache", "writes", "series"}) {
     EXPECT_TRUE(json.contains(key)) << key;
   }
-  for (const char* p : {"p50", "p90", "p99", "p999", "max"}) EXPECT_TRUE(json["latency_ms"].contains(p));
+  for (const char* p : {"p50", "p90", "p99", "p999", "max"})
+    EXPECT_TRUE(json["latency_ms"].contains(p));
   EXPECT_TRUE(json["per_phase"]["during"]["latency_ms"].contains("p99"));
   EXPECT_TRUE(json["per_class"]["admin"].contains("status"));
   EXPECT_TRUE(json["writes"]["lost"].is_null()) << "not checked yet";

@@ -1,9 +1,9 @@
 // Unit tests of harness/load/cookie_jar.h: Set-Cookie attributes, replacement and
 // deletion, paths, expiry, and the bounds of a jar.
 
-#include "harness/load/cookie_jar.h"
-
 #include <gtest/gtest.h>
+
+#include "harness/load/cookie_jar.h"
 
 namespace mepsim::load {
 namespace {
@@ -15,7 +15,8 @@ const Instant kNow = default_scenario_start();
 TEST(LoadCookieJar, KeepsWhatTheReplicaSets) {
   // The replica's session cookie, attributes and all, comes back as name=value.
   CookieJar jar;
-  ASSERT_TRUE(jar.set_from_header("PHPSESSID=abc123; path=/; httponly; samesite=lax", "/connexion", kNow));
+  ASSERT_TRUE(
+      jar.set_from_header("PHPSESSID=abc123; path=/; httponly; samesite=lax", "/connexion", kNow));
   EXPECT_EQ(jar.value("PHPSESSID"), "abc123");
   EXPECT_EQ(jar.header_for("/bo", kNow), "PHPSESSID=abc123");
   EXPECT_EQ(jar.header_for("/", kNow), "PHPSESSID=abc123");
@@ -51,7 +52,8 @@ TEST(LoadCookieJar, MaxAgeZeroOrAPastExpiresDeletes) {
 TEST(LoadCookieJar, MaxAgeWinsOverExpiresAndCookiesExpire) {
   // Max-Age counts from the response; a past Expires does not undo it; time passing does.
   CookieJar jar;
-  ASSERT_TRUE(jar.set_from_header("a=1; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=60", "/", kNow));
+  ASSERT_TRUE(
+      jar.set_from_header("a=1; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=60", "/", kNow));
   EXPECT_EQ(jar.header_for("/", kNow + 59s), "a=1");
   EXPECT_EQ(jar.header_for("/", kNow + 60s), "");
   ASSERT_TRUE(jar.set_from_header("b=2; Expires=Mon, 05 Jan 2026 09:00:00 GMT", "/", kNow));

@@ -2,11 +2,11 @@
 // expects and reads its answers as the replica means them (logins, session losses,
 // maintenance logouts, reports accepted and refused, API tokens).
 
-#include "harness/load/virtual_user.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/load/virtual_user.h"
 
 namespace mepsim::load {
 namespace {
@@ -51,7 +51,8 @@ TEST_F(LoadFlows, PartnerLogsInThenWorksInTheBackOffice) {
   EXPECT_EQ(login.path, "/connexion");
   EXPECT_EQ(login.body, "email=user-13-01%40signal-logement.fr&password=s3cret+pass");
   EXPECT_EQ(login.content_type, "application/x-www-form-urlencoded");
-  const auto v = on_answer(u, login, answer(302, "/bo", {"PHPSESSID=s1; path=/; httponly"}), context_, kNow);
+  const auto v =
+      on_answer(u, login, answer(302, "/bo", {"PHPSESSID=s1; path=/; httponly"}), context_, kNow);
   EXPECT_EQ(v.outcome, Outcome::login_ok);
   EXPECT_EQ(v.logged_in_delta, 1);
   EXPECT_FALSE(v.relogin);
@@ -78,7 +79,8 @@ TEST_F(LoadFlows, MaintenanceLogoutIsExpectedForNonAdminsThenTheyLogInAgain) {
   // Sent to /logout while maintenance is expected: an expected logout; the partner waits
   // on the home page, and logs in again (a relogin) once maintenance is over.
   auto u = user_of(UserClass::partner, &partner_);
-  (void)on_answer(u, plan_next(u, context_), answer(302, "/bo", {"PHPSESSID=s1; path=/"}), context_, kNow);
+  (void)on_answer(u, plan_next(u, context_), answer(302, "/bo", {"PHPSESSID=s1; path=/"}), context_,
+                  kNow);
   context_.maintenance_expected = true;
   const auto page = plan_next(u, context_);
   const auto v = on_answer(u, page, answer(302, "/logout"), context_, kNow);
@@ -90,7 +92,8 @@ TEST_F(LoadFlows, MaintenanceLogoutIsExpectedForNonAdminsThenTheyLogInAgain) {
   context_.maintenance_expected = false;
   const auto login = plan_next(u, context_);
   ASSERT_EQ(login.kind, RequestKind::login);
-  const auto again = on_answer(u, login, answer(302, "/bo", {"PHPSESSID=s2; path=/"}), context_, kNow);
+  const auto again =
+      on_answer(u, login, answer(302, "/bo", {"PHPSESSID=s2; path=/"}), context_, kNow);
   EXPECT_EQ(again.outcome, Outcome::login_ok);
   EXPECT_TRUE(again.relogin);
 }
@@ -99,23 +102,28 @@ TEST_F(LoadFlows, AnAdminSentAwayIsAnUnexpectedLossEvenInMaintenance) {
   // Admins keep their session through maintenance: losing it is never expected; nor is a
   // partner's outside maintenance.
   auto admin = user_of(UserClass::admin, &admin_);
-  (void)on_answer(admin, plan_next(admin, context_), answer(302, "/bo", {"PHPSESSID=a; path=/"}), context_, kNow);
+  (void)on_answer(admin, plan_next(admin, context_), answer(302, "/bo", {"PHPSESSID=a; path=/"}),
+                  context_, kNow);
   context_.maintenance_expected = true;
-  EXPECT_EQ(on_answer(admin, plan_next(admin, context_), answer(302, "/connexion"), context_, kNow).session,
+  EXPECT_EQ(on_answer(admin, plan_next(admin, context_), answer(302, "/connexion"), context_, kNow)
+                .session,
             SessionEvent::unexpected_loss);
   EXPECT_EQ(plan_next(admin, context_).kind, RequestKind::login) << "an admin logs in at once";
 
   context_.maintenance_expected = false;
   auto partner = user_of(UserClass::partner, &partner_);
-  (void)on_answer(partner, plan_next(partner, context_), answer(302, "/bo", {"PHPSESSID=p; path=/"}), context_, kNow);
-  EXPECT_EQ(on_answer(partner, plan_next(partner, context_), answer(302, "/logout"), context_, kNow).session,
+  (void)on_answer(partner, plan_next(partner, context_),
+                  answer(302, "/bo", {"PHPSESSID=p; path=/"}), context_, kNow);
+  EXPECT_EQ(on_answer(partner, plan_next(partner, context_), answer(302, "/logout"), context_, kNow)
+                .session,
             SessionEvent::unexpected_loss);
 }
 
 TEST_F(LoadFlows, AnAnswerKeepingTheSessionLosesNothing) {
   // 200s, and redirects elsewhere, keep the session.
   auto u = user_of(UserClass::admin, &admin_);
-  (void)on_answer(u, plan_next(u, context_), answer(302, "/bo", {"PHPSESSID=a; path=/"}), context_, kNow);
+  (void)on_answer(u, plan_next(u, context_), answer(302, "/bo", {"PHPSESSID=a; path=/"}), context_,
+                  kNow);
   const auto page = plan_next(u, context_);
   EXPECT_EQ(on_answer(u, page, answer(200), context_, kNow).session, SessionEvent::none);
   EXPECT_EQ(on_answer(u, page, answer(302, "/"), context_, kNow).session, SessionEvent::none);
@@ -127,12 +135,14 @@ TEST_F(LoadFlows, ReportDraftThenSendIsOneAcceptedWrite) {
   // accepted report, whose code de suivi usagers may follow next.
   auto u = user_of(UserClass::anonymous, nullptr);
   PlannedRequest draft;
-  for (int i = 0; i < 200 && draft.kind != RequestKind::report_draft; ++i) draft = plan_next(u, context_);
+  for (int i = 0; i < 200 && draft.kind != RequestKind::report_draft; ++i)
+    draft = plan_next(u, context_);
   ASSERT_EQ(draft.kind, RequestKind::report_draft);
   EXPECT_EQ(draft.path, "/signalement-draft/new");
   const auto payload = nlohmann::json::parse(draft.body);
   EXPECT_EQ(payload.at("profil"), "locataire");
-  EXPECT_EQ(payload.at("adresse_logement_adresse_detail_code_postal").get<std::string>().size(), 5u);
+  EXPECT_EQ(payload.at("adresse_logement_adresse_detail_code_postal").get<std::string>().size(),
+            5u);
   const auto d = on_answer(u, draft, answer(201, "", {}, R"({"uuid":"u-1"})"), context_, kNow);
   EXPECT_EQ(d.outcome, Outcome::submission_accepted);
   EXPECT_FALSE(d.report_accepted) << "a draft is not a report yet";
@@ -171,7 +181,8 @@ TEST_F(LoadFlows, ApiClientTradesCredentialsForATokenAndLosesItOn401) {
   const auto login = plan_next(u, context_);
   EXPECT_EQ(login.path, "/api/login");
   EXPECT_EQ(nlohmann::json::parse(login.body).at("email"), "api-01@signal-logement.fr");
-  const auto v = on_answer(u, login, answer(200, "", {}, R"({"token":"t0k","expires_at":"x"})"), context_, kNow);
+  const auto v = on_answer(u, login, answer(200, "", {}, R"({"token":"t0k","expires_at":"x"})"),
+                           context_, kNow);
   EXPECT_EQ(v.outcome, Outcome::login_ok);
   EXPECT_EQ(u.api_token, "t0k");
   const auto call = plan_next(u, context_);

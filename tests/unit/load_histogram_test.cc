@@ -1,14 +1,14 @@
 // Unit tests of harness/load/latency_histogram.h: 2 significant digits from 1 µs to 1 h,
 // percentiles, exact merges, fixed memory, and a JSON form that reads back equal.
 
-#include "harness/load/latency_histogram.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <memory>
 #include <random>
 #include <vector>
+
+#include "harness/load/latency_histogram.h"
 
 namespace mepsim::load {
 namespace {
@@ -20,8 +20,9 @@ TEST(LoadHistogram, TwoSignificantDigitsFromOneMicrosecondToOneHour) {
   // Every value between 1 µs and 1 h (log-spaced, 2000 of them) reads back, as its
   // bucket's upper edge, within 1% of itself; the bucket's lower edge is never above it.
   for (int i = 0; i <= 2000; ++i) {
-    const double exponent = std::log10(double(kMicrosecondNs)) +
-                            (std::log10(double(kHourNs)) - std::log10(double(kMicrosecondNs))) * i / 2000;
+    const double exponent =
+        std::log10(double(kMicrosecondNs)) +
+        (std::log10(double(kHourNs)) - std::log10(double(kMicrosecondNs))) * i / 2000;
     const auto value = static_cast<std::int64_t>(std::pow(10.0, exponent));
     const auto index = LatencyHistogram::index_of(value);
     const auto low = LatencyHistogram::lowest_equivalent_ns(index);
@@ -100,7 +101,8 @@ TEST(LoadHistogram, MergeEqualsRecordingEverythingInOne) {
 TEST(LoadHistogram, JsonRoundTripIsExact) {
   // What to_json writes, from_json reads back equal, percentiles included.
   auto h = std::make_unique<LatencyHistogram>();
-  for (std::int64_t v : std::initializer_list<std::int64_t>{1'000, 1'500, 2'000'000, 2'000'000, 3'000'000'000, kHourNs * 2}) {
+  for (std::int64_t v : std::initializer_list<std::int64_t>{1'000, 1'500, 2'000'000, 2'000'000,
+                                                            3'000'000'000, kHourNs * 2}) {
     h->record_ns(v);
   }
   const auto text = h->to_json().dump();

@@ -1,11 +1,11 @@
 // Unit tests of harness/load/http_response_parser.h: responses split anywhere across
 // reads, chunked bodies, bodies kept or dropped, keep-alive, and malformed input refused.
 
-#include "harness/load/http_response_parser.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "harness/load/http_response_parser.h"
 
 namespace mepsim::load {
 namespace {
@@ -124,7 +124,8 @@ TEST(LoadResponseParser, InterimResponsesAreSkipped) {
   HttpResponseParser parser;
   parser.reset(false);
   std::size_t consumed = 0;
-  const std::string bytes = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
+  const std::string bytes =
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
   ASSERT_EQ(parser.feed(bytes, consumed), ParseStatus::complete);
   EXPECT_EQ(parser.response().status, 201);
   EXPECT_EQ(consumed, bytes.size());
