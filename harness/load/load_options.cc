@@ -26,19 +26,7 @@ std::vector<Account> fixture_accounts() {
 }
 
 const char* class_name(UserClass c) {
-  switch (c) {
-    case UserClass::anonymous:
-      return "anonymous";
-    case UserClass::usager:
-      return "usager";
-    case UserClass::partner:
-      return "partner";
-    case UserClass::admin:
-      return "admin";
-    case UserClass::api:
-      return "api";
-  }
-  return "anonymous";
+  return scenario::to_string(c);
 }
 
 std::optional<UserClass> class_from_name(std::string_view name) {

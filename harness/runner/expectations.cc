@@ -8,17 +8,11 @@
 #include <set>
 
 #include "harness/rules/procedure_rules.h"
+#include "harness/runner/overloaded.h"
 #include "harness/runner/user_agents.h"
 
 namespace mepsim::runner {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // The number at a dotted path of the report ("latency_ms.p99"); nullopt when absent.
 std::optional<double> number_at(const nlohmann::json& report, const std::string& dotted) {

@@ -6,19 +6,13 @@
 #include "harness/runner/fault_steps.h"
 #include "harness/runner/http_steps.h"
 #include "harness/runner/load_steps.h"
+#include "harness/runner/overloaded.h"
 #include "harness/runner/repository_steps.h"
 #include "harness/runner/scalingo_step.h"
 #include "harness/runner/virtual_time.h"
 
 namespace mepsim::runner {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Every expectation of an `expect:` is asked, so that one run shows all that is wrong.
 StepOutcome run_expect(const scenario::ExpectStep& step, RunContext& ctx) {
