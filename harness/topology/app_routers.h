@@ -62,6 +62,7 @@ class AppRouters final : public platform::ContainerRuntime {
   // Healthy containers join their app's router.
   bool healthy(const std::string& handle) override;
   bool booting(const std::string& handle) override;
+  bool alive(const std::string& handle) override { return processes_.alive(handle); }
   void stop(const std::string& handle) override;
   bool runs_tasks() const override;
   Result<platform::TaskOutcome> run_task(const platform::ContainerSpec& spec,

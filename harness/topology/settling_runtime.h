@@ -25,6 +25,7 @@ class SettlingRuntime final : public platform::ContainerRuntime {
   }
   bool healthy(const std::string& handle) override;
   bool booting(const std::string& handle) override { return inner_.booting(handle); }
+  bool alive(const std::string& handle) override { return inner_.alive(handle); }
   void stop(const std::string& handle) override { inner_.stop(handle); }
   bool runs_tasks() const override { return inner_.runs_tasks(); }
   Result<platform::TaskOutcome> run_task(const platform::ContainerSpec& spec,

@@ -288,7 +288,7 @@ Result<void> Topology::start_web_runtime(const std::filesystem::path& web_binary
   platform::ProcessRuntimeOptions options;
   options.web_binary = web_binary;
   options.log_dir = run_dir_->path();
-  processes_ = std::make_unique<platform::ProcessContainerRuntime>(std::move(options));
+  processes_ = std::make_unique<platform::ProcessContainerRuntime>(std::move(options), clock_);
   routers_ = std::make_unique<AppRouters>(*processes_, log_, clock_);
   return {};
 }

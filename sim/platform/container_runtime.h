@@ -40,9 +40,11 @@ class ContainerRuntime {
   // Healthy once booted and serving; asked by the platform at the end of the boot time.
   virtual bool healthy(const std::string& handle) = 0;
   // Neither healthy nor crashed yet: a real process may need longer than the boot time
-  // of a sped-up clock. The platform asks again until its start timeout. A model
-  // container is never still booting.
+  // of a sped-up clock. The platform asks again for as long as it is; the runtime bounds
+  // that in real time. A model container is never still booting.
   virtual bool booting(const std::string& handle);
+  // Running but neither healthy nor booting any more: it outlived its start allowance.
+  virtual bool alive(const std::string& handle) { return healthy(handle); }
   virtual void stop(const std::string& handle) = 0;
 
   // Whether run_task runs real commands. When it does not, the platform models the

@@ -166,7 +166,8 @@ class Platform {
   // (`crashed`, its label) crashed.
   struct BootCheck {
     bool booting = false;
-    std::string crashed;
+    std::string crashed;    // a container that exited
+    std::string timed_out;  // one still running, past its start allowance, not healthy
   };
 
   AppState* find(const std::string& name_or_id);
@@ -198,7 +199,9 @@ class Platform {
   bool run_hook_task(AppState& app, Deployment& d);
   void boot_step(AppState& app, Deployment& d);
   BootCheck check_boot(AppState& app, const std::vector<std::string>& container_ids);
-  // How long until the next look at containers still booting; zero once timed out.
+  // How long until the next look at containers still booting. A modelled boot is bounded
+  // by the start timeout; a real process still booting past it is looked at again, since
+  // its runtime bounds it in real time.
   Duration recheck_delay(Instant boot_started_at) const;
   void finish_restart(const std::string& app_id, const std::string& op_id,
                       const std::vector<std::string>& old, const std::vector<std::string>& fresh,

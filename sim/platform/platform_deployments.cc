@@ -205,7 +205,7 @@ Platform::BootCheck Platform::check_boot(AppState& app, const std::vector<std::s
         check.booting = true;
         continue;
       }
-      check.crashed = c.label;
+      (runtime_.alive(c.runtime_id) ? check.timed_out : check.crashed) = c.label;
       return check;
     }
   }
@@ -214,7 +214,7 @@ Platform::BootCheck Platform::check_boot(AppState& app, const std::vector<std::s
 
 Duration Platform::recheck_delay(Instant boot_started_at) const {
   const Duration waited = clock_.now() - boot_started_at;
-  if (waited >= start_timeout()) return Duration::zero();
+  if (waited >= start_timeout()) return kBootRecheck;
   return std::min<Duration>(kBootRecheck, start_timeout() - waited);
 }
 
@@ -233,15 +233,15 @@ void Platform::boot_step(AppState& app, Deployment& d) {
                              "container " + check.crashed + " crashed at boot");
   }
   if (check.booting) {
-    if (const Duration delay = recheck_delay(app.boot_started_at); delay > Duration::zero()) {
-      schedule(delay, "deployment.boot",
-               [this, app_id = app.app.id, id = d.id] { deployment_step(app_id, id); });
-      return;
-    }
+    schedule(recheck_delay(app.boot_started_at), "deployment.boot",
+             [this, app_id = app.app.id, id = d.id] { deployment_step(app_id, id); });
+    return;
+  }
+  if (!check.timed_out.empty()) {
     stop_containers(app, app.booting_container_ids);
-    return finish_deployment(
-        app, d, DeploymentStatus::timeout_error,
-        fmt::format("containers not started within {} s", profile_.durations.start_timeout_s));
+    return finish_deployment(app, d, DeploymentStatus::timeout_error,
+                             fmt::format("container {} not started within {} s", check.timed_out,
+                                         profile_.durations.start_timeout_s));
   }
   // Healthy: traffic switches to the new release, then the old containers stop.
   std::vector<std::string> old;

@@ -111,22 +111,21 @@ void Platform::finish_restart(const std::string& app_id, const std::string& op_i
     return std::any_of(a->containers.begin(), a->containers.end(),
                        [&](const Container& c) { return c.id == id; });
   });
-  const BootCheck check = all_there ? check_boot(*a, fresh) : BootCheck{false, "?"};
+  const BootCheck check = all_there ? check_boot(*a, fresh) : BootCheck{false, "?", ""};
   if (check.crashed.empty() && check.booting) {
-    if (const Duration delay = recheck_delay(started_at); delay > Duration::zero()) {
-      schedule(delay, "restart.boot", [this, app_id, op_id, old, fresh, started_at] {
-        finish_restart(app_id, op_id, old, fresh, started_at);
-      });
-      return;
-    }
+    schedule(recheck_delay(started_at), "restart.boot",
+             [this, app_id, op_id, old, fresh, started_at] {
+               finish_restart(app_id, op_id, old, fresh, started_at);
+             });
+    return;
   }
-  const bool healthy = check.crashed.empty() && !check.booting;
+  const bool healthy = check.crashed.empty() && check.timed_out.empty();
   Operation& o = a->operations[op_id];
   stop_containers(*a, healthy ? old : fresh);
   o.status = healthy ? OperationStatus::done : OperationStatus::error;
-  o.error = healthy         ? ""
-            : check.booting ? "a restarted container did not start in time"
-                            : "a restarted container crashed at boot";
+  o.error = healthy                 ? ""
+            : check.crashed.empty() ? "a restarted container did not start in time"
+                                    : "a restarted container crashed at boot";
   o.finished_at = clock_.now();
   a->app.status = healthy ? AppStatus::running : AppStatus::crashed;
   publish("operation.finished",
@@ -209,12 +208,10 @@ void Platform::finish_scale(const std::string& app_id, const std::string& op_id,
   AppState* a = find(app_id);
   if (a == nullptr) return;
   if (check_boot(*a, fresh).booting) {
-    if (const Duration delay = recheck_delay(started_at); delay > Duration::zero()) {
-      schedule(delay, "scale.boot", [this, app_id, op_id, fresh, started_at] {
-        finish_scale(app_id, op_id, fresh, started_at);
-      });
-      return;
-    }
+    schedule(recheck_delay(started_at), "scale.boot", [this, app_id, op_id, fresh, started_at] {
+      finish_scale(app_id, op_id, fresh, started_at);
+    });
+    return;
   }
   Operation& o = a->operations[op_id];
   o.status = OperationStatus::done;

@@ -16,8 +16,8 @@ constexpr auto kTaskStopGrace = std::chrono::seconds(2);
 
 }  // namespace
 
-ProcessContainerRuntime::ProcessContainerRuntime(ProcessRuntimeOptions options)
-    : options_(std::move(options)) {}
+ProcessContainerRuntime::ProcessContainerRuntime(ProcessRuntimeOptions options, Clock& real_clock)
+    : options_(std::move(options)), real_clock_(real_clock) {}
 
 ProcessContainerRuntime::~ProcessContainerRuntime() {
   std::lock_guard lock(mutex_);
@@ -44,7 +44,7 @@ Result<std::string> ProcessContainerRuntime::start(const ContainerSpec& spec) {
   const std::string handle = next_log_name(spec);
   if (!options_.process_types.contains(spec.type)) {
     std::lock_guard lock(mutex_);
-    running_[handle] = Running{nullptr, 0, !spec.release.crash_on_boot, {}};
+    running_[handle] = Running{nullptr, 0, !spec.release.crash_on_boot, {}, {}};
     return handle;
   }
   auto port = free_loopback_port();
@@ -56,7 +56,7 @@ Result<std::string> ProcessContainerRuntime::start(const ContainerSpec& spec) {
   if (!child) return child.error().context("starting " + handle);
   std::lock_guard lock(mutex_);
   running_[handle] = Running{std::make_unique<ChildProcess>(std::move(child.value())), port.value(),
-                             true, process.log_path};
+                             true, process.log_path, real_clock_.now()};
   return handle;
 }
 
@@ -78,6 +78,15 @@ bool ProcessContainerRuntime::booting(const std::string& handle) {
   std::lock_guard lock(mutex_);
   const auto found = running_.find(handle);
   if (found == running_.end() || !found->second.process) return false;
+  if (found->second.process->poll_exit().has_value()) return false;
+  return real_clock_.now() - found->second.started < options_.start_allowance;
+}
+
+bool ProcessContainerRuntime::alive(const std::string& handle) {
+  std::lock_guard lock(mutex_);
+  const auto found = running_.find(handle);
+  if (found == running_.end()) return false;
+  if (!found->second.process) return found->second.model_healthy;
   return !found->second.process->poll_exit().has_value();
 }
 

@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "sim/core/clock.h"
 #include "sim/platform/container_runtime.h"
 #include "sim/platform/process_spawner.h"
 #include "sim/process/child_process.h"
@@ -28,17 +29,22 @@ struct ProcessRuntimeOptions {
   std::set<std::string> process_types = {"web"};
   Duration health_timeout = std::chrono::seconds(1);
   Duration stop_grace = std::chrono::seconds(10);
+  // A process boots in real time whatever the platform clock's speed: it gets the
+  // platform's start timeout (60 s on Scalingo) in real seconds to answer its health route.
+  Duration start_allowance = std::chrono::seconds(60);
 };
 
 class ProcessContainerRuntime final : public ContainerRuntime {
  public:
-  explicit ProcessContainerRuntime(ProcessRuntimeOptions options);
+  // `real_clock` runs in real time: what the start allowance is measured on.
+  ProcessContainerRuntime(ProcessRuntimeOptions options, Clock& real_clock);
   ~ProcessContainerRuntime() override;
 
   Result<std::string> start(const ContainerSpec& spec) override;
   bool healthy(const std::string& handle) override;
-  // A process that has not exited and does not answer yet.
+  // A process that has not exited, does not answer yet and is within its start allowance.
   bool booting(const std::string& handle) override;
+  bool alive(const std::string& handle) override;
   // SIGTERM, then SIGKILL after the stop grace; blocks that long at most.
   void stop(const std::string& handle) override;
   bool runs_tasks() const override { return true; }
@@ -60,11 +66,13 @@ class ProcessContainerRuntime final : public ContainerRuntime {
     std::uint16_t port = 0;
     bool model_healthy = true;
     std::filesystem::path log;
+    Instant started{};
   };
   std::vector<std::pair<std::string, std::string>> process_env(const ContainerSpec& spec) const;
   std::string next_log_name(const ContainerSpec& spec);
 
   ProcessRuntimeOptions options_;
+  Clock& real_clock_;
   ProcessSpawner spawner_;
   mutable std::mutex mutex_;
   std::uint64_t next_ = 1;

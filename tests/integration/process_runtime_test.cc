@@ -99,7 +99,7 @@ class ProcessRuntime : public ::testing::Test {
 TEST_F(ProcessRuntime, WebContainerIsARealProcessWithItsEnvironment) {
   // A web container listens on its own PORT, reports the release it was started with,
   // and has the app's variables and its release manifest in its environment.
-  ProcessContainerRuntime runtime(options());
+  ProcessContainerRuntime runtime(options(), clock_);
   auto handle = runtime.start(web_spec("1.7.4"));
   ASSERT_TRUE(handle) << handle.error().message;
   EXPECT_EQ(runtime.process_count(), 1u);
@@ -126,16 +126,43 @@ TEST_F(ProcessRuntime, WebContainerIsARealProcessWithItsEnvironment) {
 TEST_F(ProcessRuntime, CrashOnBootIsNeverHealthy) {
   // A release planted with crash_on_boot gives a process that exits: never healthy, and
   // not booting either once it has exited.
-  ProcessContainerRuntime runtime(options());
+  ProcessContainerRuntime runtime(options(), clock_);
   auto handle = runtime.start(web_spec("1.7.5", true));
   ASSERT_TRUE(handle);
   EXPECT_FALSE(becomes_healthy(runtime, handle.value()));
   EXPECT_FALSE(runtime.booting(handle.value()));
 }
 
+TEST_F(ProcessRuntime, SilentProcessBootsUntilItsStartAllowanceEnds) {
+  // A process that never answers its health route is booting for the start allowance,
+  // measured on the runtime's real clock whatever the platform clock's speed; after it,
+  // it is alive but no longer booting: what the platform reports as a timeout-error.
+  const auto silent = scratch_.path() / "silent-web";
+  {
+    std::ofstream script(silent);
+    script << "#!/bin/sh\nexec sleep 60\n";
+  }
+  std::filesystem::permissions(silent, std::filesystem::perms::owner_all);
+  ProcessRuntimeOptions silent_options = options();
+  silent_options.web_binary = silent;
+  VirtualClock real(default_scenario_start());
+  ProcessContainerRuntime runtime(silent_options, real);
+  auto handle = runtime.start(web_spec("1.7.4"));
+  ASSERT_TRUE(handle) << handle.error().message;
+  EXPECT_FALSE(runtime.healthy(handle.value()));
+  EXPECT_TRUE(runtime.booting(handle.value()));
+  real.advance(silent_options.start_allowance - 1s);
+  EXPECT_TRUE(runtime.booting(handle.value()));
+  real.advance(1s);
+  EXPECT_FALSE(runtime.booting(handle.value()));
+  EXPECT_TRUE(runtime.alive(handle.value()));
+  runtime.stop(handle.value());
+  EXPECT_FALSE(runtime.alive(handle.value()));
+}
+
 TEST_F(ProcessRuntime, WorkerStaysAModelContainer) {
   // Types without a process of their own (worker, clock) are model containers.
-  ProcessContainerRuntime runtime(options());
+  ProcessContainerRuntime runtime(options(), clock_);
   ContainerSpec spec = web_spec("1.7.4");
   spec.label = "worker-1";
   spec.type = "worker";
@@ -151,7 +178,7 @@ TEST_F(ProcessRuntime, WorkerStaysAModelContainer) {
 TEST_F(ProcessRuntime, TaskGivesItsExitCodeAndOutput) {
   // A task runs mepsim-web to its end: an unknown console command is exit 2, said on
   // stderr, which the outcome quotes.
-  ProcessContainerRuntime runtime(options());
+  ProcessContainerRuntime runtime(options(), clock_);
   auto outcome = runtime.run_task(web_spec("1.7.4"), {"console", "frobnicate"}, 30s);
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->exit_code, 2);
@@ -161,7 +188,7 @@ TEST_F(ProcessRuntime, TaskGivesItsExitCodeAndOutput) {
 TEST_F(ProcessRuntime, MigrationsTaskSucceedsTwice) {
   // The postdeploy hook's command migrates the app's database; a second run has nothing
   // left to do and succeeds too (needs `mepsim-web console doctrine:migrations:migrate`).
-  ProcessContainerRuntime runtime(options());
+  ProcessContainerRuntime runtime(options(), clock_);
   const std::vector<std::string> migrate = {"console", "doctrine:migrations:migrate",
                                             "--no-interaction"};
   for (int run = 0; run < 2; ++run) {
@@ -175,7 +202,7 @@ TEST_F(ProcessRuntime, PlatformDeploysAndRestartsRealProcesses) {
   // Booting the profile starts one process per web container; a deployment runs the real
   // postdeploy hook and replaces them with the new release's; a crashing release leaves
   // the old processes serving; a failing migration is a hook-error quoting the console.
-  ProcessContainerRuntime runtime(options());
+  ProcessContainerRuntime runtime(options(), clock_);
   VirtualClock clock(default_scenario_start());
   EventLog log;
   MapSourceProvider source;
