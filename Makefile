@@ -48,6 +48,9 @@ bench: build
 	bench/router_vs_direct.sh $(BUILD) 5
 	bench/web_vs_peers.sh $(BUILD) 3 10
 	$(BUILD)/bench/sentry_ingest_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	$(BUILD)/bench/load_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	bench/load_vs_wrk.sh $(BUILD) 3 5
+	bench/load_memory.sh $(BUILD) 10 120
 
 # The Sentry envelope parser under libFuzzer (clang), for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

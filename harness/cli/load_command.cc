@@ -4,18 +4,23 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "harness/cli/ci_command.h"
 #include "harness/cli/exit_code.h"
+#include "harness/cli/toggle_preset.h"
 #include "harness/load/load_generator.h"
 #include "harness/report/run_report.h"
+#include "harness/scalingo_cli/scalingo_config.h"
 #include "harness/scenario/duration_text.h"
 #include "sim/datastore/datastore_url.h"
+#include "sim/net/http_client.h"
 
 namespace mepsim {
 namespace load_cli {
@@ -67,8 +72,23 @@ Result<std::map<scenario::UserClass, double>> parse_mix(std::string_view text) {
   return mix;
 }
 
+// The mixed load of the maintenance-toggle test when --mix is not given: every class, the
+// logged-in ones (partners, admins) enough to measure their sessions.
+constexpr std::string_view kToggleMix = "anonymous=45,usager=10,partner=25,admin=15,api=5";
+
 Result<load::LoadOptions> load_options_of(const LoadCommandOptions& o) {
   if (o.target.has_value() == o.app.has_value()) return invalid("give one of --target and --app");
+  if (o.preset) {
+    if (*o.preset != "maintenance-toggle") {
+      return invalid(fmt::format("--preset: '{}' is not a preset (maintenance-toggle)", *o.preset));
+    }
+    if (!o.app) return invalid("--preset maintenance-toggle: needs --app (an app of `mepsim up`)");
+    if (o.duration) {
+      return invalid("--preset maintenance-toggle: its length is its toggles' (--toggles, --hold)");
+    }
+    if (o.closed || o.path) return invalid("--preset maintenance-toggle: an open-loop mixed load");
+    if (o.toggle_cycles < 1 || o.toggle_cycles > 100) return invalid("--toggles: 1 to 100 cycles");
+  }
   load::LoadOptions out;
   std::map<std::string, std::string> env;
   const bool env_file_read = o.app || std::filesystem::exists(o.env_file);
@@ -108,8 +128,9 @@ Result<load::LoadOptions> load_options_of(const LoadCommandOptions& o) {
     if (!d) return d.error().context("--think-time");
     out.think_time = d.value();
   }
-  if (!o.mix.empty()) {
-    auto mix = parse_mix(o.mix);
+  const std::string_view mix_text = o.mix.empty() && o.preset ? kToggleMix : o.mix;
+  if (!mix_text.empty()) {
+    auto mix = parse_mix(mix_text);
     if (!mix) return mix.error();
     out.mix_percent = std::move(mix).value();
   }
@@ -148,11 +169,79 @@ bool shutdown_requested() {
   return true;
 }
 
+// Answers 5xx (maintenance's 503s among them) and transport errors in a tally's JSON.
+std::pair<std::int64_t, std::int64_t> failures_of(const nlohmann::json& tally) {
+  std::pair<std::int64_t, std::int64_t> n{0, 0};
+  // Named: a range-for over value(…).items() would iterate a destroyed temporary.
+  const auto status = tally.value("status", nlohmann::json::object());
+  for (const auto& [code, count] : status.items()) {
+    if (!code.empty() && code[0] == '5') n.first += count.get<std::int64_t>();
+  }
+  const auto errors = tally.value("errors", nlohmann::json::object());
+  for (const auto& [kind, count] : errors.items()) {
+    n.second += count.get<std::int64_t>();
+  }
+  return n;
+}
+
 Result<void> write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
   if (!out) return make_error(ErrorCode::invalid_input, "cannot write " + path);
   return {};
+}
+
+// The preset's toggles run beside the progress loop; Ctrl-C stops both.
+class PresetThread {
+ public:
+  PresetThread(load_cli::TogglePreset preset, scalingo_cli::ScalingoConfig config,
+               load::LoadGenerator& load, Clock& clock)
+      : api_(std::move(config)), thread_([this, preset, &load, &clock] {
+          result_ = load_cli::run_toggle_preset(preset, load, api_, clock,
+                                                [this] { return stop_.load(); });
+          done_ = true;
+        }) {}
+  ~PresetThread() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool done() const { return done_; }
+  void request_stop() { stop_ = true; }
+  Result<void> join() {
+    if (thread_.joinable()) thread_.join();
+    return result_;
+  }
+
+ private:
+  scalingo_cli::ApiClient api_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
+  Result<void> result_;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
+
+Result<std::unique_ptr<PresetThread>> start_preset(const LoadCommandOptions& o,
+                                                   const load::LoadOptions& settings,
+                                                   load::LoadGenerator& load, Clock& clock) {
+  auto env = ci_cli::read_env_file(o.env_file);
+  if (!env) return env.error();
+  auto config = scalingo_cli::scalingo_config_from_env(
+      [&](std::string_view name) -> std::optional<std::string> {
+        const auto found = env->find(std::string(name));
+        if (found == env->end()) return std::nullopt;
+        return found->second;
+      });
+  if (!config) return config.error().context(o.env_file);
+  auto hold = scenario::parse_duration(o.hold);
+  if (!hold) return hold.error().context("--hold");
+  auto url = parse_http_url(settings.target_url);
+  if (!url) return url.error().context("the app's URL");
+  load_cli::TogglePreset preset;
+  preset.app = *o.app;
+  preset.cycles = o.toggle_cycles;
+  preset.hold = hold.value();
+  preset.router_port = url->port;
+  return std::make_unique<PresetThread>(preset, std::move(config).value(), load, clock);
 }
 
 std::string html_of(const load::LoadReport& r, const nlohmann::json& json) {
@@ -167,6 +256,36 @@ std::string html_of(const load::LoadReport& r, const nlohmann::json& json) {
   scenario.loads.push_back({r.name, json});
   run.scenarios.push_back(std::move(scenario));
   return report::to_html(run);
+}
+
+// One line per toggle and the sessions verdict, after the run's line.
+void print_toggles(const nlohmann::json& report) {
+  const auto value_text = [](const nlohmann::json& v, const char* format_unit) {
+    return v.is_number() ? fmt::format("{:.2f} {}", v.get<double>(), format_unit)
+                         : std::string("-");
+  };
+  for (const auto& t : report.value("toggles", nlohmann::json::array())) {
+    const auto& during =
+        t.contains("during") && t["during"].is_object() ? t["during"] : nlohmann::json::object();
+    const auto [status_5xx, transport] = failures_of(during);
+    const auto p99 = during.contains("latency_ms")
+                         ? during["latency_ms"].value("p99", nlohmann::json())
+                         : nlohmann::json();
+    fmt::print(
+        "{:<24} effect {:>9}  p99 {:>10}  5xx {:>4}  transport errors {:>3}  cache back {}\n",
+        t.value("phase", ""), value_text(t.value("effect_s", nlohmann::json()), "s"),
+        value_text(p99, "ms"), status_5xx, transport,
+        value_text(t.value("cache_recovery_s", nlohmann::json()), "s"));
+  }
+  const auto m = report.value("maintenance", nlohmann::json::object());
+  if (!m.is_object()) return;
+  fmt::print(
+      "admins: {} sessions, {} lost (retention {}); non-admins: {} logged out in maintenance, {} "
+      "logged in again; lost writes: {}\n",
+      m.value("admin_sessions", 0), m.value("admin_sessions_lost", 0),
+      value_text(m.value("admin_session_retention", nlohmann::json()), ""),
+      m.value("non_admin_logouts_in_maintenance", 0), m.value("non_admin_relogins", 0),
+      report["writes"].value("lost", nlohmann::json()).dump());
 }
 
 }  // namespace
@@ -184,15 +303,30 @@ int run_load(const LoadCommandOptions& options) {
     return exit_code_for(started.error());
   }
   auto& gen = *started.value();
+  std::unique_ptr<PresetThread> preset;
+  if (options.preset) {
+    auto begun = start_preset(options, settings.value(), gen, clock);
+    if (!begun) {
+      gen.stop();
+      fmt::print(stderr, "mepsim load: {}\n", begun.error().message);
+      return exit_code_for(begun.error());
+    }
+    preset = std::move(begun).value();
+  }
   const bool terminal = isatty(STDERR_FILENO) == 1;
   int ticks = 0;
-  while (!gen.finished() && !shutdown_requested()) {
+  while (!gen.finished() && !(preset && preset->done())) {
+    if (shutdown_requested()) {
+      if (preset) preset->request_stop();
+      break;
+    }
     clock.sleep(std::chrono::milliseconds(250));
     if (terminal && ++ticks % 4 == 0) {
       fmt::print(stderr, "\r\033[K{}", load_cli::progress_line(gen.report()));
       std::fflush(stderr);
     }
   }
+  Result<void> toggled = preset ? preset->join() : Result<void>{};
   gen.stop();
   if (terminal) fmt::print(stderr, "\r\033[K");
   std::optional<std::string> database = options.database_url;
@@ -228,6 +362,11 @@ int run_load(const LoadCommandOptions& options) {
       return exit_code::failure;
     }
   }
+  if (!toggled) {
+    fmt::print(stderr, "mepsim load: maintenance toggles: {}\n", toggled.error().message);
+    return exit_code::failure;
+  }
+  if (preset) print_toggles(json);
   return exit_code::ok;
 }
 
@@ -254,6 +393,14 @@ CLI::App* add_load_command(CLI::App& app, LoadCommandOptions& o) {
                    "Look the accepted reports up in this MySQL (default with --app histologe: "
                    "the env file's DATABASE_URL)");
   load->add_option("--seed", o.seed, "Which user does what")->capture_default_str();
+  load->add_option("--preset", o.preset,
+                   "maintenance-toggle: a mixed load while the banner and maintenance are toggled "
+                   "(variables set, then restart) --toggles times over");
+  load->add_option("--toggles", o.toggle_cycles,
+                   "With the preset: cycles of banner, maintenance, live")
+      ->capture_default_str();
+  load->add_option("--hold", o.hold, "With the preset: load between toggles")
+      ->capture_default_str();
   return load;
 }
 

@@ -39,6 +39,10 @@ struct LoadCommandOptions {
   std::optional<std::string> html_file;
   std::optional<std::string> database_url;  // where to look up the accepted reports
   std::uint64_t seed = 1;
+  // "maintenance-toggle": the maintenance-toggle load test (harness/cli/toggle_preset.h).
+  std::optional<std::string> preset;
+  int toggle_cycles = 2;
+  std::string hold = "10s";
 };
 
 CLI::App* add_load_command(CLI::App& app, LoadCommandOptions& options);

@@ -9,6 +9,9 @@
 #include "harness/cli/exit_code.h"
 #include "harness/cli/load_command.h"
 #include "harness/cli/rehearsal_command.h"
+#include "harness/cli/report_command.h"
+#include "harness/cli/report_merge_command.h"
+#include "harness/cli/report_open_command.h"
 #include "harness/cli/run_command.h"
 #include "harness/cli/shell_command.h"
 #include "harness/cli/shutdown_signal.h"
@@ -56,6 +59,12 @@ int main(int argc, char** argv) {
   auto* load = mepsim::add_load_command(app, load_options);
   mepsim::RehearsalReportOptions rehearsal_options;
   auto* rehearsal = mepsim::add_rehearsal_command(app, rehearsal_options);
+  auto* report = mepsim::add_report_command(app);
+  // `report open` (its own file) sits beside the commands report_command.h registers.
+  mepsim::ReportOpenOptions report_open_options;
+  auto* report_open = mepsim::add_report_open_command(*report, report_open_options);
+  mepsim::ReportMergeOptions report_merge_options;
+  auto* report_merge = mepsim::add_report_merge_command(*report, report_merge_options);
   // Started through the `scalingo` symlink, the arguments are those of `mepsim scalingo`.
   const auto arguments = mepsim::busybox_arguments(argc, argv);
 
@@ -79,5 +88,7 @@ int main(int argc, char** argv) {
   if (*shell) return mepsim::run_shell(shell_options);
   if (*rehearsal) return mepsim::run_rehearsal(rehearsal_options);
   if (*load) return mepsim::run_load(load_options);
+  if (*report_open) return mepsim::run_report_open(report_open_options);
+  if (*report_merge) return mepsim::run_report_merge(report_merge_options);
   return mepsim::exit_code::bad_input;  // unreachable: one subcommand is required
 }

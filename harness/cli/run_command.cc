@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "harness/cli/exit_code.h"
+#include "harness/report/report_merge.h"
 #include "harness/report/run_report.h"
 #include "harness/runner/progress_printer.h"
 #include "harness/runner/scenario_runner.h"
@@ -59,16 +60,6 @@ Result<void> write_file(const std::string& path, const std::string& text) {
   out.close();
   if (!out) return make_error(ErrorCode::invalid_input, "cannot write " + path);
   return {};
-}
-
-// One fingerprint for the run: the scenarios' own, in order, hashed as control events.
-std::string run_fingerprint(const report::RunReport& r) {
-  EventLog log;
-  for (const auto& s : r.scenarios) {
-    log.publish(Instant{}, Plane::control, "run", "scenario",
-                {{"name", s.name}, {"fingerprint", s.fingerprint}});
-  }
-  return log.fingerprint();
 }
 
 int write_reports(const RunOptions& options, const report::RunReport& r) {
@@ -184,7 +175,7 @@ int run_run(const RunOptions& options) {
     progress.scenario_finished(r.scenarios.back());
   }
   r.wall_s = std::chrono::duration<double>(real_clock.now() - started).count();
-  r.fingerprint = run_fingerprint(r);
+  r.fingerprint = report::run_fingerprint(r);
   const int written = write_reports(options, r);
   say(fmt::format("{} passed, {} failed in {:.1f} s", r.passed(), r.failed(), r.wall_s));
   say(fmt::format("fingerprint {}", r.fingerprint));

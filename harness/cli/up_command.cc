@@ -8,7 +8,9 @@
 
 #include "harness/cli/exit_code.h"
 #include "harness/cli/shutdown_signal.h"
+#include "harness/dashboard/live_dashboard.h"
 #include "harness/rehearsal/rehearsal_monitor.h"
+#include "harness/rehearsal/rehearsal_report.h"
 
 #ifndef MEPSIM_VERSION
 #define MEPSIM_VERSION "dev"
@@ -75,11 +77,6 @@ Result<std::unique_ptr<UpSession>> UpSession::start(const UpOptions& options) {
   for (const auto& endpoint : session->topology_->endpoints()) {
     say("{:<6} {}  ({})", endpoint.name, endpoint.url_display, endpoint.origin);
   }
-  if (auto written = write_env_file(options.env_file, session->env()); !written) {
-    return written.error();
-  }
-  session->env_written_ = true;
-  say("env file {}", options.env_file);
   RehearsalMonitorOptions monitor;
   monitor.seed = seed;
   monitor.tool_version = MEPSIM_VERSION;
@@ -88,6 +85,22 @@ Result<std::unique_ptr<UpSession>> UpSession::start(const UpOptions& options) {
       std::make_unique<RehearsalMonitor>(*session->topology_, session->log_, session->clock_,
                                          monitor, [](const std::string& line) { say("{}", line); });
   session->monitor_->start();
+  dashboard::LiveDashboardOptions live;
+  live.seed = seed;
+  live.tool_version = MEPSIM_VERSION;
+  live.time_scale = options.topology.time_scale;
+  live.branches = {monitor.rules.production_branch, monitor.rules.staging_branch};
+  session->dashboard_ = std::make_unique<dashboard::LiveDashboard>(
+      *session->topology_, session->log_, session->clock_, *session->monitor_,
+      secrets_of(session->topology_->env()), live);
+  if (auto started = session->dashboard_->start(); !started) return started.error();
+  say("{:<6} {}  ({})", "dashboard", session->dashboard_->url(),
+      "the live page of the topology, the timeline and the procedure's violations");
+  if (auto written = write_env_file(options.env_file, session->env()); !written) {
+    return written.error();
+  }
+  session->env_written_ = true;
+  say("env file {}", options.env_file);
   say("ready");
   return session;
 }
@@ -97,12 +110,15 @@ UpSession::~UpSession() {
 }
 
 EnvEntries UpSession::env() const {
-  return topology_ ? topology_->env() : EnvEntries{};
+  auto entries = topology_ ? topology_->env() : EnvEntries{};
+  if (dashboard_) entries.emplace_back("MEPSIM_DASHBOARD_URL", dashboard_->url());
+  return entries;
 }
 
 void UpSession::stop() {
   if (stopped_ || !topology_) return;
   stopped_ = true;
+  if (dashboard_) dashboard_->stop();
   if (monitor_) monitor_->stop();
   topology_->stop();
   std::error_code ignored;

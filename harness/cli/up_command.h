@@ -16,6 +16,9 @@
 namespace mepsim {
 
 class RehearsalMonitor;
+namespace dashboard {
+class LiveDashboard;
+}  // namespace dashboard
 
 struct UpOptions {
   TopologyOptions topology;
@@ -32,8 +35,9 @@ void add_up_flags(CLI::App& command, UpOptions& options);
 int run_up(const UpOptions& options);
 
 // A topology stood up as `mepsim up` does it, saying each stage on stdout ("mepsim: …"):
-// the seed first, the endpoints, the env file, "ready"; then the rehearsal monitor
-// announces the procedure's violations as they happen; at stop, the fingerprint last.
+// the seed first, the endpoints, the live dashboard's URL, the env file, "ready"; then the
+// rehearsal monitor announces the procedure's violations as they happen; at stop, the
+// fingerprint last.
 class UpSession {
  public:
   // Errors are for exit_code_for (what the topology could not start, or the env file).
@@ -44,8 +48,10 @@ class UpSession {
 
   Topology& topology() { return *topology_; }
   RehearsalMonitor& monitor() { return *monitor_; }
+  // The topology's entries and MEPSIM_DASHBOARD_URL.
   EnvEntries env() const;
-  // The monitor, then the topology; removes the env file, prints the fingerprint. Idempotent.
+  // The dashboard, the monitor, then the topology; removes the env file, prints the
+  // fingerprint. Idempotent.
   void stop();
 
  private:
@@ -57,6 +63,7 @@ class UpSession {
   EventLog log_;
   std::unique_ptr<Topology> topology_;
   std::unique_ptr<RehearsalMonitor> monitor_;
+  std::unique_ptr<dashboard::LiveDashboard> dashboard_;
   bool env_written_ = false;
   bool stopped_ = false;
 };

@@ -72,6 +72,7 @@ LoadReport LoadGenerator::report() const {
   }
   r.series.assign(series_.seconds().begin(), series_.seconds().end());
   r.series_evicted = series_.evicted();
+  r.toggles = toggles_;
   if (lost_check_) {
     r.writes.lost = lost_check_->lost;
     r.lost_references = lost_check_->lost_references;

@@ -146,6 +146,25 @@ void LoadGenerator::mark_phase(const std::string& phase) {
 
 void LoadGenerator::set_maintenance_expected(bool on) {
   shared_->maintenance_expected.store(on);
+  shared_->maintenance_in_effect.store(on);
+}
+
+void LoadGenerator::set_maintenance_switching(bool expected) {
+  shared_->maintenance_expected.store(expected);
+  shared_->maintenance_in_effect.store(false);
+}
+
+bool LoadGenerator::maintenance_expected() const {
+  return shared_->maintenance_expected.load();
+}
+
+void LoadGenerator::record_toggle(ToggleRecord toggle) {
+  std::lock_guard lock(mutex_);
+  toggles_.push_back(std::move(toggle));
+}
+
+double LoadGenerator::since_start_s(Instant at) const {
+  return std::chrono::duration<double>(at - shared_->start).count();
 }
 
 void LoadGenerator::stop() {

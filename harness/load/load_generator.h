@@ -50,6 +50,14 @@ class LoadGenerator {
   // non-admin sent to /logout then is an expected logout, not a loss, and the logged-in
   // classes log in again once it is off.
   void set_maintenance_expected(bool on);
+  // A restart switching maintenance on or off is under way: users may meet either mode.
+  // `expected` says how they behave (a non-admin's logout is then expected, not a loss);
+  // their exchanges are not reported as made in maintenance (R10 judges those).
+  void set_maintenance_switching(bool expected);
+  bool maintenance_expected() const;
+  // A toggle made while the load ran (restart_at_s since the load's start: see since_start_s).
+  void record_toggle(ToggleRecord toggle);
+  double since_start_s(Instant at) const;
   // Stops the arrivals; exchanges in flight get `stop_grace` to finish, then are cut.
   // Idempotent; returns once every shard's thread has ended.
   void stop();
@@ -86,6 +94,7 @@ class LoadGenerator {
   SeriesRing series_;
   std::int64_t next_second_to_close_ = 0;
   std::optional<LostWritesCheck> lost_check_;
+  std::vector<ToggleRecord> toggles_;
   std::once_flag stop_once_;
 };
 

@@ -27,6 +27,8 @@ nlohmann::json tally_json(const Tally& t, double duration_s) {
           {"duration_s", duration_s},
           {"rps", duration_s > 0 ? static_cast<double>(t.requests) / duration_s : 0.0},
           {"latency_ms", latency_json(t.latency)},
+          // Kept whole so that reports of shards or machines merge exactly (report merge).
+          {"latency_histogram", t.latency.to_json()},
           {"status", status_json(t.status)},
           {"errors", std::move(errors)},
           {"error_rate", error_rate(t)}};
@@ -55,6 +57,63 @@ nlohmann::json second_json(const SecondSummary& s) {
           {"cache_hits", s.cache.hits},
           {"cache_misses", s.cache.misses},
           {"cache_hit_ratio", ratio_or_null(s.cache.hit_ratio())}};
+}
+
+nlohmann::json optional_json(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+// Each toggle with what the load saw while it went on: its phase's answers and transport
+// errors, and the cache's recovery after it.
+nlohmann::json toggles_json(const LoadReport& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : r.toggles) {
+    nlohmann::json during = nullptr;
+    for (const auto& p : r.per_phase) {
+      if (p.name == t.phase) during = tally_json(p.tally, p.duration_s);
+    }
+    const CacheRecovery cache = cache_recovery(r.series, t);
+    out.push_back({{"mode", t.mode},
+                   {"phase", t.phase},
+                   {"restart_at_s", t.restart_at_s},
+                   {"effect_s", optional_json(t.effect_s)},
+                   {"error", t.error},
+                   {"during", std::move(during)},
+                   {"cache_hit_ratio_before", optional_json(cache.ratio_before)},
+                   {"cache_recovery_s", optional_json(cache.recovery_s)}});
+  }
+  return out;
+}
+
+// What a maintenance-toggle test must show: admins keep their sessions (each admin login
+// is a session; the share of them lost), non-admins are logged out in maintenance and log
+// in again after it.
+nlohmann::json maintenance_json(const LoadReport& r) {
+  SessionCounts admins;
+  SessionCounts others;
+  for (const auto& [c, s] : r.sessions_per_class) {
+    if (c == UserClass::admin) {
+      admins.merge(s);
+    } else if (c == UserClass::partner || c == UserClass::usager) {
+      others.merge(s);
+    }
+  }
+  std::optional<double> retention;
+  if (admins.logins_ok > 0) {
+    const double lost = static_cast<double>(std::min(admins.unexpected_losses, admins.logins_ok));
+    retention = 1.0 - lost / static_cast<double>(admins.logins_ok);
+  }
+  int effective = 0;
+  for (const auto& t : r.toggles) effective += t.effect_s ? 1 : 0;
+  return {{"toggles", r.toggles.size()},
+          {"toggles_effective", effective},
+          {"admin_sessions", admins.logins_ok},
+          {"admin_sessions_lost", admins.unexpected_losses},
+          {"admin_session_retention", optional_json(retention)},
+          {"non_admin_logouts_in_maintenance", others.expected_logouts},
+          {"non_admin_unexpected_losses", others.unexpected_losses},
+          {"non_admin_relogins", others.relogins},
+          {"non_admin_logins_refused", others.logins_refused}};
 }
 
 }  // namespace
@@ -116,6 +175,8 @@ nlohmann::json to_json(const LoadReport& r) {
   nlohmann::json series = nlohmann::json::array();
   for (const auto& s : r.series) series.push_back(second_json(s));
   out["series"] = std::move(series);
+  out["toggles"] = toggles_json(r);
+  out["maintenance"] = r.toggles.empty() ? nlohmann::json(nullptr) : maintenance_json(r);
   out["series_window_s"] = SeriesRing::kSecondsMax;
   out["series_evicted"] = r.series_evicted;
   out["series_late"] = r.series_late;
@@ -123,7 +184,6 @@ nlohmann::json to_json(const LoadReport& r) {
   out["backlog_max"] = r.backlog_max;
   out["unsent_at_stop"] = r.unsent_at_stop;
   out["events"] = {{"published", r.events_published}, {"dropped", r.events_dropped}};
-  out["latency_histogram"] = r.total.latency.to_json();
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "harness/load/load_series.h"
 #include "harness/load/load_tally.h"
 #include "harness/load/lost_writes.h"
+#include "harness/load/toggle_record.h"
 #include "harness/report/run_report.h"
 
 namespace mepsim::load {
@@ -51,6 +52,8 @@ struct LoadReport {
   // The run's list of accepted reports (shared, not copied): what a lost-writes check
   // looks up.
   std::shared_ptr<const AcceptedWrites> accepted_writes;
+
+  std::vector<ToggleRecord> toggles;  // maintenance toggles made during the run, in order
 
   std::vector<SecondSummary> series;  // the last hour of closed seconds, oldest first
   std::int64_t series_evicted = 0;    // older seconds that left the ring

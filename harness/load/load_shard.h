@@ -45,6 +45,9 @@ struct LoadShared {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string host;  // the Host header
   std::atomic<bool> maintenance_expected{false};
+  // Every container serves maintenance: what the exchanges published for R10 say. False
+  // while a restart switches modes, when a user may meet either.
+  std::atomic<bool> maintenance_in_effect{false};
   std::atomic<int> phase{0};
   std::atomic<std::int64_t> closed_before{0};  // seconds below it are in the series
   std::atomic<bool> duration_over{false};

@@ -31,7 +31,8 @@ void LoadShard::on_exchange_end(HttpConnection& connection, const ExchangeEnd& e
   if (is_watched(flight.request.kind)) {
     shared_.events.publish(now, user, flight.request.method, flight.request.path,
                            response != nullptr ? response->status : kTransportErrorStatus,
-                           verdict.outcome, flow_.maintenance_expected);
+                           verdict.outcome,
+                           shared_.maintenance_in_effect.load(std::memory_order_relaxed));
   }
   idle_users_[class_index(user.user_class)].push_back(&user);
   idle_connections_.push_back(&connection);

@@ -55,7 +55,11 @@ std::optional<Sample> parse_sample(std::string_view line) {
 void add_sample(ContainerFigures& f, const Sample& s) {
   if (s.name == "mepsim_web_requests_total") {
     const auto& route = s.labels.count("route") != 0 ? s.labels.at("route") : std::string();
-    if (route != "GET /_mepsim/health" && route != "GET /metrics") f.requests += s.value;
+    if (route != "GET /_mepsim/health" && route != "GET /metrics") {
+      f.requests += s.value;
+      const auto status = s.labels.find("status");
+      f.requests_by_status[status != s.labels.end() ? status->second : "other"] += s.value;
+    }
   } else if (s.name == "mepsim_web_session_reads_total") {
     f.session_reads += s.value;
   } else if (s.name == "mepsim_web_session_writes_total") {
@@ -88,6 +92,7 @@ ContainerFigures& ContainerFigures::operator+=(const ContainerFigures& o) {
   app_cache_misses += o.app_cache_misses;
   system_cache_hits += o.system_cache_hits;
   system_cache_misses += o.system_cache_misses;
+  for (const auto& [status, count] : o.requests_by_status) requests_by_status[status] += count;
   return *this;
 }
 

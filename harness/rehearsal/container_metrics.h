@@ -5,7 +5,9 @@
 // zero, so the figures cover the containers serving at the moment they are read.
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace mepsim {
@@ -20,6 +22,8 @@ struct ContainerFigures {
   std::uint64_t app_cache_misses = 0;
   std::uint64_t system_cache_hits = 0;
   std::uint64_t system_cache_misses = 0;
+  // `requests` by the status label ("200", "503"…, "other"), for the dashboard's charts.
+  std::map<std::string, std::uint64_t> requests_by_status;
 
   ContainerFigures& operator+=(const ContainerFigures& other);
 };

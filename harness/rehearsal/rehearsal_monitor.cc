@@ -64,8 +64,9 @@ struct RehearsalMonitor::State {
   const Instant started;
   const Instant platform_start;
   const std::vector<std::string> secrets;
-  std::mutex mutex;  // over the tracker: poll() may run on a caller's thread too
+  mutable std::mutex mutex;  // over the tracker and live: poll() may run on a caller's thread too
   ViolationTracker tracker;
+  std::vector<rules::Violation> live;  // the last evaluation's
 };
 
 RehearsalMonitor::RehearsalMonitor(Topology& topology, EventLog& log, Clock& real_clock,
@@ -114,8 +115,14 @@ void RehearsalMonitor::poll() {
   {
     std::lock_guard lock(state_->mutex);
     fresh = state_->tracker.fresh(violations);
+    state_->live = violations;
   }
   for (const auto& v : fresh) state_->announce(redact_secrets(violation_line(v), state_->secrets));
+}
+
+std::vector<rules::Violation> RehearsalMonitor::live_violations() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->live;
 }
 
 report::RunReport RehearsalMonitor::report() const {

@@ -67,6 +67,9 @@ class RehearsalMonitor {
   void stop();
   // One evaluation now: announces what is new.
   void poll();
+  // The violations of the last evaluation (final = false), in timeline order: what the
+  // dashboard shows as they appear.
+  std::vector<rules::Violation> live_violations() const;
 
   // The report as it stands: final rules, the measured figures read now.
   report::RunReport report() const;

@@ -86,8 +86,8 @@ void check_bound(Verdict& v, const nlohmann::json& report, const std::string& fi
   const auto got = number_at(report, field);
   if (!got && is_null_at(report, field)) {
     return v.fail(
-        fmt::format("{} is not known yet (a load's lost writes are counted once it "
-                    "stops)",
+        fmt::format("{} is not known (lost writes are counted once the load stops; the "
+                    "maintenance figures need a `restart -s` while it runs)",
                     field));
   }
   if (!got) return v.fail(fmt::format("the report has no {}", field));
@@ -178,6 +178,22 @@ StepOutcome check_load_report(const scenario::LoadExpect& expect, const nlohmann
   }
   if (expect.session_losses_max) {
     check_bound(v, report, "sessions.unexpected_losses", *expect.session_losses_max);
+  }
+  if (expect.toggles_effective_min) {
+    check_bound(v, report, "maintenance.toggles_effective",
+                static_cast<double>(*expect.toggles_effective_min), true);
+  }
+  if (expect.admin_session_retention_min) {
+    check_bound(v, report, "maintenance.admin_session_retention",
+                *expect.admin_session_retention_min, true);
+  }
+  if (expect.non_admin_logouts_min) {
+    check_bound(v, report, "maintenance.non_admin_logouts_in_maintenance",
+                static_cast<double>(*expect.non_admin_logouts_min), true);
+  }
+  if (expect.non_admin_relogins_min) {
+    check_bound(v, report, "maintenance.non_admin_relogins",
+                static_cast<double>(*expect.non_admin_relogins_min), true);
   }
   return v.outcome();
 }

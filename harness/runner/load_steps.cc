@@ -6,8 +6,10 @@
 
 #include "harness/load/load_generator.h"
 #include "harness/load/load_report.h"
+#include "harness/load/toggle_observer.h"
 #include "sim/core/rng.h"
 #include "sim/datastore/datastore_url.h"
+#include "sim/net/http_client.h"
 #include "sim/platform/platform.h"
 
 namespace mepsim::runner {
@@ -29,7 +31,45 @@ std::optional<MysqlUrl> database_of(RunContext& ctx, const std::string& app) {
   return std::nullopt;
 }
 
+// What the app serves once restarted with the variables it has now.
+load::ServedMode mode_after_restart(RunContext& ctx, const std::string& app) {
+  bool maintenance = false;
+  bool banner = false;
+  if (auto variables = ctx.topology.platform().variables(app)) {
+    for (const auto& v : variables.value()) {
+      const bool on = v.value == "1" || v.value == "true";
+      if (v.name == "MAINTENANCE_ENABLE") maintenance = on;
+      if (v.name == "MAINTENANCE_BANNER_ENABLE") banner = on;
+    }
+  }
+  return load::served_mode(maintenance, banner);
+}
+
+int web_containers(RunContext& ctx, const std::string& app) {
+  auto formation = ctx.topology.platform().formation(app);
+  if (!formation) return 1;
+  for (const auto& type : formation.value()) {
+    if (type.name == "web") return type.amount;
+  }
+  return 1;
+}
+
 }  // namespace
+
+std::optional<std::string> synchronous_restart_of(const std::vector<std::string>& args) {
+  bool restart = false;
+  bool synchronous = false;
+  std::optional<std::string> app;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "restart") restart = true;
+    if (a == "-s" || a == "--synchronous") synchronous = true;
+    if ((a == "-a" || a == "--app") && i + 1 < args.size()) app = args[i + 1];
+    if (a.rfind("--app=", 0) == 0) app = a.substr(6);
+  }
+  if (!restart || !synchronous) return std::nullopt;
+  return app;
+}
 
 LoadSet::LoadSet(RunContext& ctx) : ctx_(ctx), origin_(ctx.real_clock.now()) {}
 
@@ -89,6 +129,42 @@ void LoadSet::stop_all() {
   for (auto& [name, load] : loads_) {
     if (!load.final_report) (void)stop(name);
   }
+}
+
+bool LoadSet::runs_on(const std::string& app) const {
+  return std::any_of(loads_.begin(), loads_.end(), [&](const auto& entry) {
+    return !entry.second.final_report && entry.second.generator->options().app == app;
+  });
+}
+
+StepOutcome LoadSet::around_restart(const std::string& app,
+                                    const std::function<StepOutcome()>& restart) {
+  const load::ServedMode mode = mode_after_restart(ctx_, app);
+  const int index = ++toggles_;
+  std::vector<load::ToggleObserver> observed;
+  for (auto& [name, load] : loads_) {
+    if (load.final_report || load.generator->options().app != app) continue;
+    observed.emplace_back(*load.generator, ctx_.real_clock, mode, index);
+  }
+  StepOutcome outcome = restart();
+  load::ModeProbeOptions probe;
+  if (auto url = parse_http_url(ctx_.app_url(app))) probe.router_port = url->port;
+  probe.containers = web_containers(ctx_, app);
+  Result<void> restarted = outcome.passed
+                               ? Result<void>{}
+                               : Result<void>(make_error(ErrorCode::unavailable, outcome.message));
+  std::string effects;
+  for (auto& observer : observed) {
+    const auto record = observer.finish(probe, restarted);
+    if (!effects.empty()) continue;
+    effects = record.effect_s
+                  ? fmt::format("{} everywhere after {:.2f} s", record.mode, *record.effect_s)
+                  : record.mode + " not seen everywhere: " + record.error;
+  }
+  if (outcome.passed && !effects.empty()) {
+    outcome.message += (outcome.message.empty() ? "" : "; ") + effects;
+  }
+  return outcome;
 }
 
 std::optional<nlohmann::json> LoadSet::report_json(const std::string& name) const {

@@ -3,6 +3,7 @@
 // load generator of harness/load, aimed at an app's router. Their reports feed `expect:
 // {load: …}`, the run report's series and its charts.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -34,6 +35,13 @@ class LoadSet {
   StepOutcome stop(const std::string& name);
   void stop_all();
 
+  // Whether a load still running aims at `app`.
+  bool runs_on(const std::string& app) const;
+  // A restart of `app` while loads run on it: their phases bracket it and each records
+  // the toggle with its time-to-effect (load::ToggleObserver). `restart` must return once
+  // the platform has replaced the containers (`restart -s`).
+  StepOutcome around_restart(const std::string& app, const std::function<StepOutcome()>& restart);
+
   std::optional<nlohmann::json> report_json(const std::string& name) const;
   std::vector<report::LoadSummary> summaries() const;
   // The first load's per-second series, on the scenario's data-plane axis.
@@ -48,7 +56,11 @@ class LoadSet {
   RunContext& ctx_;
   Instant origin_;
   std::vector<std::pair<std::string, Running>> loads_;  // in start order
+  int toggles_ = 0;
 };
+
+// The app a `scalingo … restart -s` line restarts and waits for; none for other lines.
+std::optional<std::string> synchronous_restart_of(const std::vector<std::string>& args);
 
 StepOutcome run_load_step(const scenario::LoadStep& step, RunContext& ctx, LoadSet& loads);
 

@@ -34,7 +34,12 @@ StepOutcome run_step(const scenario::Step& step, StepEnvironment& env) {
       Overloaded{
           [&](const scenario::GitStep& s) { return run_git_step(s, ctx); },
           [&](const scenario::WriteFileStep& s) { return run_write_file_step(s, ctx); },
-          [&](const scenario::ScalingoStep& s) { return run_scalingo_step(s, ctx); },
+          [&](const scenario::ScalingoStep& s) {
+            if (auto app = synchronous_restart_of(s.args); app && env.loads.runs_on(*app)) {
+              return env.loads.around_restart(*app, [&] { return run_scalingo_step(s, ctx); });
+            }
+            return run_scalingo_step(s, ctx);
+          },
           [&](const scenario::GithubStep& s) { return run_github_step(s, ctx); },
           [&](const scenario::CiStep& s) { return run_ci_step(s, ctx); },
           [&](const scenario::MattermostStep& s) { return run_mattermost_step(s, ctx); },
@@ -45,6 +50,10 @@ StepOutcome run_step(const scenario::Step& step, StepEnvironment& env) {
             return StepOutcome::pass();
           },
           [&](const scenario::WaitUntilStep& s) {
+            if (std::holds_alternative<scenario::LoadExpect>(s.condition.value)) {
+              return wait_until_real([&] { return check_expectation(s.condition, ctx); }, s.timeout,
+                                     ctx.real_clock);
+            }
             const auto start = ctx.clock().now();
             StepOutcome outcome = wait_until(
                 ctx.topology, [&] { return check_expectation(s.condition, ctx); }, s.timeout,

@@ -66,6 +66,23 @@ void advance(Topology& topology, Duration duration, double time_scale, Clock& re
   settle(topology);
 }
 
+StepOutcome wait_until_real(const std::function<StepOutcome()>& check, Duration timeout,
+                            Clock& real_clock) {
+  constexpr auto kPoll = std::chrono::milliseconds(50);
+  const Instant deadline = real_clock.now() + timeout;
+  while (true) {
+    StepOutcome outcome = check();
+    if (outcome.passed) return outcome;
+    if (real_clock.now() >= deadline) {
+      outcome.message = fmt::format(
+          "not within {} s of real time: {}",
+          std::chrono::duration_cast<std::chrono::seconds>(timeout).count(), outcome.message);
+      return outcome;
+    }
+    real_clock.sleep(kPoll);
+  }
+}
+
 StepOutcome wait_until(Topology& topology, const std::function<StepOutcome()>& check,
                        Duration timeout, double time_scale, Clock& real_clock) {
   auto& platform = topology.platform();

@@ -25,6 +25,11 @@ void advance(Topology& topology, Duration duration, double time_scale, Clock& re
 
 // Asks `check` now, then after each of the platform's tasks, until it passes or `timeout`
 // of virtual time has gone by; the last answer is returned (a failure names the timeout).
+// A condition on the data plane (a load's counts) grows in real time whatever the platform
+// clock does: asked every 50 ms until `timeout` of real time has passed.
+StepOutcome wait_until_real(const std::function<StepOutcome()>& check, Duration timeout,
+                            Clock& real_clock);
+
 StepOutcome wait_until(Topology& topology, const std::function<StepOutcome()>& check,
                        Duration timeout, double time_scale, Clock& real_clock);
 

@@ -146,6 +146,11 @@ struct LoadExpect {
   std::optional<std::int64_t> lost_writes_max;
   std::optional<std::int64_t> requests_min;
   std::optional<double> session_losses_max;  // unexpected ones
+  // Maintenance toggles made by `scalingo restart -s` while the load ran on the app.
+  std::optional<std::int64_t> toggles_effective_min;  // took effect on every container
+  std::optional<double> admin_session_retention_min;  // 0..1
+  std::optional<std::int64_t> non_admin_logouts_min;  // logged out by maintenance
+  std::optional<std::int64_t> non_admin_relogins_min;
 };
 
 struct ViolationsExpect {

@@ -121,6 +121,18 @@ std::vector<Event> EventLog::retained() const {
   return {events_.begin(), events_.end()};
 }
 
+std::vector<Event> EventLog::retained_after(std::uint64_t after, std::size_t count_max) const {
+  std::lock_guard lock(mutex_);
+  if (events_.empty() || count_max == 0) return {};
+  // Retained events carry consecutive seqs: the first one wanted is found by its offset.
+  const std::uint64_t first = events_.front().seq;
+  const std::uint64_t skip = after >= first ? after - first + 1 : 0;
+  if (skip >= events_.size()) return {};
+  const auto begin = events_.begin() + static_cast<std::ptrdiff_t>(skip);
+  const auto left = static_cast<std::size_t>(events_.end() - begin);
+  return {begin, begin + static_cast<std::ptrdiff_t>(std::min(left, count_max))};
+}
+
 std::uint64_t EventLog::published_count() const {
   std::lock_guard lock(mutex_);
   return next_seq_ - 1;

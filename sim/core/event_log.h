@@ -59,6 +59,9 @@ class EventLog {
   // Hex SHA-256 of the control-plane events published so far.
   std::string fingerprint() const;
   std::vector<Event> retained() const;
+  // The retained events with seq > `after`, oldest first, at most `count_max` of them: what
+  // a reader following the log (the dashboard) has not seen yet, without copying it all.
+  std::vector<Event> retained_after(std::uint64_t after, std::size_t count_max) const;
   std::uint64_t published_count() const;
   std::uint64_t dropped_count() const;
 

@@ -164,8 +164,13 @@ Response WebApp::handle(const Request& request) {
     const bool health = target->path == "/_mepsim/health";
     Response r(http::status::ok, request.version());
     r.set(http::field::content_type, health ? "application/json" : "text/plain; version=0.0.4");
-    r.body() = health ? fmt::format(R"({{"status":"ok","version":"{}"}})", app.config().app_version)
-                      : app.metrics().render(app.config().app_version);
+    // The mode it serves is what a load test's probe times a toggle's effect by.
+    const WebConfig& config = app.config();
+    r.body() = health ? fmt::format(R"({{"status":"ok","version":"{}","container":"{}",)"
+                                    R"("maintenance":{},"banner":{}}})",
+                                    config.app_version, config.container, config.maintenance,
+                                    config.banner)
+                      : app.metrics().render(config.app_version);
     app.metrics().count_request(routes + (health ? 0 : 1), 200);
     return r;
   }

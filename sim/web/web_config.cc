@@ -99,6 +99,7 @@ Result<WebConfig> read_web_config(const Environment& env, bool datastores_requir
   }
   config.app_version = value_of(env, "APP_VERSION", config.release.version);
   if (config.app_version.empty()) config.app_version = "unknown";
+  config.container = value_of(env, "CONTAINER", "");
   config.app_secret = value_of(env, "APP_SECRET");
   config.banner_message = value_of(env, "MAINTENANCE_BANNER_MESSAGE");
   config.sentry_dsn = value_of(env, "SENTRY_DSN");

@@ -43,6 +43,7 @@ struct WebConfig {
   RedisUrl redis;
   std::string app_secret;
   std::string app_version;
+  std::string container;  // CONTAINER: web-1…, as the platform names it
   bool maintenance = false;
   bool banner = false;
   std::string banner_message;

@@ -86,6 +86,24 @@ TEST(EventLog, RetainedBoundDropsOldestAndCounts) {
   EXPECT_EQ(log.dropped_count(), 2u);
 }
 
+TEST(EventLog, RetainedAfterGivesWhatFollowsASeqBounded) {
+  // A reader following the log gets the events after the last seq it saw, at most the
+  // count it asks for, and only what is still retained.
+  EventLog log(3);
+  for (int i = 0; i < 5; ++i) publish_step(log, i);  // seqs 1..5; 3, 4, 5 retained
+  const auto all = log.retained_after(0, 10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all.front().seq, 3u);
+  const auto after_three = log.retained_after(3, 10);
+  ASSERT_EQ(after_three.size(), 2u);
+  EXPECT_EQ(after_three.front().seq, 4u);
+  const auto one = log.retained_after(3, 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one.front().seq, 4u);
+  EXPECT_TRUE(log.retained_after(5, 10).empty());
+  EXPECT_TRUE(log.retained_after(9, 10).empty());
+}
+
 TEST(EventLog, FingerprintCoversDroppedEvents) {
   // The fingerprint covers every control-plane event, including those no longer retained.
   EventLog small(2);

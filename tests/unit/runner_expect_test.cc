@@ -104,9 +104,34 @@ TEST(LoadExpect, EveryFigureIsGuarded) {
   const auto pending = check_load_report(expect, {{"latency_ms", {{"p99", 12.5}}},
                                                   {"writes", {{"lost", nullptr}}},
                                                   {"sessions", {{"unexpected_losses", 0}}}});
-  EXPECT_NE(pending.message.find("writes.lost is not known yet"), std::string::npos)
+  EXPECT_NE(pending.message.find("writes.lost is not known"), std::string::npos)
       << pending.message;
   EXPECT_EQ(pending.message.find("p99"), std::string::npos) << pending.message;
+}
+
+TEST(LoadExpect, MaintenanceTogglesAreCheckedFromTheReport) {
+  // The toggle test's figures are lower bounds; without toggles (null) they fail.
+  scenario::LoadExpect expect;
+  expect.name = "mix";
+  expect.toggles_effective_min = 6;
+  expect.admin_session_retention_min = 1;
+  expect.non_admin_logouts_min = 1;
+  expect.non_admin_relogins_min = 1;
+  const nlohmann::json good = {{"maintenance",
+                                {{"toggles_effective", 6},
+                                 {"admin_session_retention", 1.0},
+                                 {"non_admin_logouts_in_maintenance", 4},
+                                 {"non_admin_relogins", 3}}}};
+  EXPECT_TRUE(check_load_report(expect, good).passed) << check_load_report(expect, good).message;
+  auto lost = good;
+  lost["maintenance"]["admin_session_retention"] = 0.9;
+  lost["maintenance"]["toggles_effective"] = 5;
+  const auto failed = check_load_report(expect, lost);
+  EXPECT_FALSE(failed.passed);
+  EXPECT_NE(failed.message.find("maintenance.admin_session_retention is 0.9"), std::string::npos)
+      << failed.message;
+  EXPECT_NE(failed.message.find("maintenance.toggles_effective is 5"), std::string::npos);
+  EXPECT_FALSE(check_load_report(expect, {{"maintenance", nullptr}}).passed);
 }
 
 TEST(LoadExpect, ErrorRateCountsTransportErrorsOnce) {

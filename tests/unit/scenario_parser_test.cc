@@ -114,7 +114,8 @@ steps:
       redis: {app: histologe, pattern: "sf_s*", keys: {min: 1}}
       sessions: {cohort: before-mep, logged_in: 20}
       load: {name: mix, p99_ms_max: 250, error_rate_max: 0.01, lost_writes_max: 0,
-             requests_min: 100, session_losses_max: 0}
+             requests_min: 100, session_losses_max: 0, toggles_effective_min: 6,
+             admin_session_retention_min: 1, non_admin_logouts_min: 1, non_admin_relogins_min: 2}
       violations: {present: [R3-review-apps-closed], absent: [R1-ci-gate]}
 )";
 
@@ -327,6 +328,10 @@ TEST_F(FullScenario, ServiceExpectations) {
   EXPECT_EQ(load.error_rate_max, 0.01);
   EXPECT_EQ(load.lost_writes_max, 0);
   EXPECT_EQ(load.requests_min, 100);
+  EXPECT_EQ(load.toggles_effective_min, 6);
+  EXPECT_EQ(load.admin_session_retention_min, 1.0);
+  EXPECT_EQ(load.non_admin_logouts_min, 1);
+  EXPECT_EQ(load.non_admin_relogins_min, 2);
   EXPECT_EQ(expectation<ViolationsExpect>(12).absent, std::vector<std::string>{"R1-ci-gate"});
 }
 

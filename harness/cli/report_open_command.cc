@@ -1,0 +1,75 @@
+#include "harness/cli/report_open_command.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "harness/cli/exit_code.h"
+#include "harness/cli/shutdown_signal.h"
+#include "harness/dashboard/dashboard_feed.h"
+#include "harness/dashboard/dashboard_server.h"
+#include "harness/dashboard/report_dashboard.h"
+#include "harness/report/run_report.h"
+
+namespace mepsim {
+namespace {
+
+template <typename... Args>
+void say(fmt::format_string<Args...> format, Args&&... args) {
+  // Flushed line by line: scripts read the URL from a pipe.
+  fmt::print("mepsim: {}\n", fmt::format(format, std::forward<Args>(args)...));
+  std::fflush(stdout);
+}
+
+Result<report::RunReport> read_report_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::invalid_input, "cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = report::read_run_report(text.str());
+  if (!parsed) return parsed.error().context(path + " is not a run report");
+  return parsed;
+}
+
+}  // namespace
+
+CLI::App* add_report_open_command(CLI::App& report, ReportOpenOptions& options) {
+  auto* open = report.add_subcommand(
+      "open",
+      "Serve the dashboard's page on a finished run's JSON report (mepsim run --json, "
+      "mepsim rehearsal report) until Ctrl-C");
+  open->add_option("report", options.report_file, "The run's JSON report")->required();
+  open->add_option("--port", options.port, "Listen on this port (default: a free one)");
+  open->add_option("--address", options.address, "Listen on this address")->capture_default_str();
+  return open;
+}
+
+int run_report_open(const ReportOpenOptions& options) {
+  auto run = read_report_file(options.report_file);
+  if (!run) {
+    fmt::print(stderr, "mepsim: error: {}\n", run.error().message);
+    return exit_code::bad_input;
+  }
+  const dashboard::FixedSnapshot snapshot(dashboard::report_snapshot_json(run.value()));
+  dashboard::DashboardFeed feed;  // nothing is published: a report does not change
+  dashboard::DashboardServer server(feed, snapshot, {options.address, options.port});
+  if (auto started = server.start(); !started) {
+    fmt::print(stderr, "mepsim: error: {}\n", started.error().message);
+    return exit_code::bad_input;
+  }
+  say("dashboard {}  (report {}: {} scenarios, {} passed, {} failed)", server.url(),
+      options.report_file, run.value().scenarios.size(), run.value().passed(),
+      run.value().failed());
+  say("serving until Ctrl-C");
+  const int signal_number = wait_for_shutdown_signal();
+  const char* signal_name = sigabbrev_np(signal_number);
+  say("SIG{} received, stopping", signal_name != nullptr ? signal_name : "?");
+  server.stop();
+  return exit_code::ok;
+}
+
+}  // namespace mepsim
