@@ -33,16 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$mepsim" up --env-file "$work/env" --seed 1 >"$work/up.log" 2>&1 &
-mepsim_pid=$!
-pids+=($mepsim_pid)
-for _ in $(seq 600); do
-  grep -q "mepsim: ready" "$work/up.log" && break
-  kill -0 $mepsim_pid 2>/dev/null || { cat "$work/up.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q "mepsim: ready" "$work/up.log" || { echo "mepsim up was not ready in 60 s" >&2; exit 1; }
-set -a; . "$work/env"; set +a
+. "$(dirname "$0")/start_up.sh"
 app=$APP_URL_HISTOLOGE
 status=$(curl -s -o /dev/null -w '%{http_code}' "$app$route")
 [[ $status == 200 ]] || { echo "GET $route answered $status" >&2; exit 1; }

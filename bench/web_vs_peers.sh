@@ -34,16 +34,7 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-"$mepsim" up --env-file "$work/env" --seed 1 >"$work/up.log" 2>&1 &
-mepsim_pid=$!
-pids+=($mepsim_pid)
-for _ in $(seq 600); do
-  grep -q "mepsim: ready" "$work/up.log" && break
-  kill -0 $mepsim_pid 2>/dev/null || { cat "$work/up.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q "mepsim: ready" "$work/up.log" || { echo "mepsim up was not ready in 60 s" >&2; exit 1; }
-set -a; . "$work/env"; set +a
+. "$(dirname "$0")/start_up.sh"
 
 hello_port=$(free_port)
 "$hello" "$hello_port" 2 >/dev/null &
