@@ -104,8 +104,7 @@ TEST(LoadExpect, EveryFigureIsGuarded) {
   const auto pending = check_load_report(expect, {{"latency_ms", {{"p99", 12.5}}},
                                                   {"writes", {{"lost", nullptr}}},
                                                   {"sessions", {{"unexpected_losses", 0}}}});
-  EXPECT_NE(pending.message.find("writes.lost is not known"), std::string::npos)
-      << pending.message;
+  EXPECT_NE(pending.message.find("writes.lost is not known"), std::string::npos) << pending.message;
   EXPECT_EQ(pending.message.find("p99"), std::string::npos) << pending.message;
 }
 
