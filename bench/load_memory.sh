@@ -24,14 +24,6 @@ for tool in curl python3 "$gnu_time"; do
 done
 [[ -x $mepsim ]] || { echo "$mepsim is missing: make build" >&2; exit 2; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 . "$(dirname "$0")/start_up.sh"
 app=$APP_URL_HISTOLOGE

@@ -1,6 +1,15 @@
-# Sourced by the bench scripts: starts `mepsim up` in $work (the caller's scratch folder,
-# removed by its cleanup), appends its pid to `pids`, waits until it is ready (60 s at most)
-# and loads its env file. Needs $mepsim.
+# Sourced by the bench scripts: makes the scratch folder $work and the list `pids` of
+# processes to stop, both cleaned up at exit; starts `mepsim up` there, waits until it is
+# ready (60 s at most) and loads its env file. Needs $mepsim.
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
 "$mepsim" up --env-file "$work/env" --seed 1 >"$work/up.log" 2>&1 &
 mepsim_pid=$!
 pids+=($mepsim_pid)

@@ -21,14 +21,6 @@ for program in "$mepsim" "$hello"; do
   [[ -x $program ]] || { echo "$program is missing: build with -DMEPSIM_BUILD_BENCH=ON" >&2; exit 2; }
 done
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
