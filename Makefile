@@ -2,10 +2,11 @@
 # idempotent), so every one of them works on a fresh Debian 12 machine.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: deps build rehearse test test-unit test-integration test-asan bench fuzz format clean
+.PHONY: deps build rehearse test test-unit test-integration test-asan test-tsan bench fuzz format clean
 
 deps:
 	scripts/install-deps
@@ -23,10 +24,12 @@ rehearse: build
 	$(BUILD)/harness/mepsim run scenarios/ --junit $(REPORTS)/junit.xml \
 	  --json $(REPORTS)/run.json --html $(REPORTS)/run.html
 
-# Everything CI runs: the whole suite, then the same suite under ASan + UBSan.
+# Everything CI runs: the whole suite, the same suite under ASan + UBSan, then the router's
+# and the load generator's tests under ThreadSanitizer.
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-tsan
 
 test-unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L unit
@@ -43,22 +46,40 @@ test-asan: deps
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizer/lsan.supp \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
+# The threads of the data plane under ThreadSanitizer: the router (its io threads against
+# real containers) and the load generator (its shards, closer and reports). Only their
+# tests are built. ASLR off (setarch -R): TSan's shadow memory needs the classic layout on
+# kernels with more mmap randomness.
+TSAN_TARGETS = router_integration_test load_test load_generator_integration_test
+TSAN_TESTS = ^(router_integration_test|load_generator_integration_test|(Load[A-Za-z]*|ModeProbe|ToggleRecord)\.)
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEPSIM_TSAN=ON \
+	  -DMEPSIM_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TARGETS)
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/sanitizer/tsan.supp" \
+	  setarch $$(uname -m) -R ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) \
+	  -R '$(TSAN_TESTS)'
+
 bench: build
 	$(BUILD)/bench/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bench/router_vs_direct.sh $(BUILD) 5
+	bench/fault_proxy_vs_direct.sh $(BUILD) 5
 	bench/web_vs_peers.sh $(BUILD) 3 10
 	$(BUILD)/bench/sentry_ingest_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/load_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bench/load_vs_wrk.sh $(BUILD) 3 5
 	bench/load_memory.sh $(BUILD) 10 120
 
-# The Sentry envelope parser under libFuzzer (clang), for FUZZ_SECONDS.
+# The libFuzzer targets (clang, with ASan and UBSan), each for FUZZ_SECONDS; FUZZ_TARGETS
+# picks some (default: all of tests/fuzz). What they find is kept in build-fuzz/corpus.
 FUZZ_SECONDS ?= 60
-fuzz: deps
-	tests/fuzz/run $(FUZZ_SECONDS) $(CURDIR)/build-fuzz
+FUZZ_TARGETS ?=
+fuzz:
+	scripts/install-deps fuzz
+	tests/fuzz/run $(FUZZ_SECONDS) $(CURDIR)/build-fuzz $(FUZZ_TARGETS)
 
 format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

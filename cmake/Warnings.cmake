@@ -11,3 +11,13 @@ if(MEPSIM_SANITIZE)
                       -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# ThreadSanitizer (the router's and the load generator's threads): a build of its own,
+# since it cannot be combined with AddressSanitizer.
+if(MEPSIM_TSAN)
+  if(MEPSIM_SANITIZE)
+    message(FATAL_ERROR "MEPSIM_TSAN and MEPSIM_SANITIZE are separate builds")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()

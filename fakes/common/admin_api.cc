@@ -58,6 +58,7 @@ struct AdminApi::Impl {
   void listing(FakeExchange& ex, bool clear) const;
   void put_policy(FakeExchange& ex) const;
   void document(FakeExchange& ex) const;
+  void network(FakeExchange& ex, bool heal) const;
   std::vector<FakeRoute> routes();
 
   Chaos& chaos;
@@ -66,6 +67,7 @@ struct AdminApi::Impl {
   std::map<std::string, Registered> fakes;  // by name; one entry per fake of the run
   // By name below /_mepsim/; a handful per run (the rehearsal report).
   std::map<std::string, std::function<std::optional<json>()>> documents;
+  AdminNetwork links;  // empty until the topology registers its links
   std::unique_ptr<FakeServer> server;
 };
 
@@ -165,6 +167,34 @@ void AdminApi::Impl::document(FakeExchange& ex) const {
   reply(ex, 200, *document);
 }
 
+void AdminApi::Impl::network(FakeExchange& ex, bool heal) const {
+  AdminNetwork registered;
+  {
+    std::lock_guard lock(mutex);
+    registered = links;
+  }
+  if (!registered.set) return reply(ex, 404, {{"error", "this topology has no network links"}});
+  if (ex.req.method == "GET") return reply(ex, 200, {{"links", registered.list()}});
+  FaultPolicy policy;
+  if (!heal) {
+    const json body = json::parse(ex.req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) return reply(ex, 400, {{"error", "the body is not JSON"}});
+    auto parsed = fault_policy_from_json(body);
+    if (!parsed) {
+      // fault_policy.h's errors read "field: message", as chaos.h's do.
+      const std::string& text = parsed.error().message;
+      const auto colon = text.find(": ");
+      return reply(ex, 422, {{"errors", {{text.substr(0, colon), {text.substr(colon + 2)}}}}});
+    }
+    policy = parsed.value();
+  }
+  if (auto set = registered.set(ex.param(1), policy); !set) {
+    return reply(ex, set.error().code == ErrorCode::not_found ? 404 : 422,
+                 {{"error", set.error().message}});
+  }
+  reply(ex, 200, to_json(policy));
+}
+
 std::vector<FakeRoute> AdminApi::Impl::routes() {
   constexpr const char* kName = R"(([A-Za-z0-9_-]+))";
   constexpr const char* kOperation = R"(([A-Za-z0-9_*-]+))";
@@ -194,6 +224,11 @@ std::vector<FakeRoute> AdminApi::Impl::routes() {
        }},
       {"GET", R"(/_mepsim/([A-Za-z0-9_/-]+))", "document",
        [this](FakeExchange& ex) { document(ex); }},
+      {"GET", "/network", "network", [this](FakeExchange& ex) { network(ex, false); }},
+      {"PUT", std::string("/network/") + kName, "network_set",
+       [this](FakeExchange& ex) { network(ex, false); }},
+      {"DELETE", std::string("/network/") + kName, "network_heal",
+       [this](FakeExchange& ex) { network(ex, true); }},
       {"GET", "/faults", "faults",
        [this](FakeExchange& ex) {
          reply(ex, 200, {{"faults", chaos.faults_used()}});
@@ -228,6 +263,11 @@ void AdminApi::register_document(const std::string& name,
                                  std::function<std::optional<json>()> build) {
   std::lock_guard lock(impl_->mutex);
   impl_->documents[name] = std::move(build);
+}
+
+void AdminApi::register_network(AdminNetwork network) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->links = std::move(network);
 }
 
 Result<void> AdminApi::start() {

@@ -13,6 +13,9 @@
 //   GET    /faults                          {"faults":{"brevo.send_email.rate_limit":3}}
 //   GET    /_mepsim/{document}              what the harness adds (register_document), e.g.
 //                                           /_mepsim/rehearsal/report
+//   GET    /network                         the network links and their counters, when the
+//   PUT    /network/{link}                  topology has them (register_network): a link's
+//   DELETE /network/{link}                  fault policy (fault_policy.h's JSON), or heal it
 // It carries no secrets: journals are redacted where they are written, and listings must
 // be too. Errors are {"error": message} (422: {"errors":{field:[message]}}).
 //
@@ -30,6 +33,7 @@
 #include "fakes/common/request_journal.h"
 #include "sim/core/clock.h"
 #include "sim/core/result.h"
+#include "sim/net/fault_policy.h"
 
 namespace mepsim::fakes {
 
@@ -37,6 +41,13 @@ namespace mepsim::fakes {
 struct AdminListing {
   std::function<nlohmann::json()> list;
   std::function<void()> clear;  // null: the listing cannot be cleared (405)
+};
+
+// The topology's network links (harness/topology/network_links.h), seen from here.
+struct AdminNetwork {
+  std::function<nlohmann::json()> list;
+  // Fails `not_found` for an unknown link.
+  std::function<Result<void>(const std::string& link, const FaultPolicy& policy)> set;
 };
 
 struct AdminApiOptions {
@@ -68,6 +79,9 @@ class AdminApi {
   // letters, digits, '-', '_' and '/'.
   void register_document(const std::string& name,
                          std::function<std::optional<nlohmann::json>()> build);
+
+  // Serves /network from now on (404 until then).
+  void register_network(AdminNetwork network);
 
   Result<void> start();
   void stop();  // idempotent

@@ -76,8 +76,10 @@ struct FakeServer::Impl {
   FakeRoute no_route;
 };
 
-// The path with the route's capability group replaced, and the query, as journaled.
-std::string journal_path(const FakeRoute* route, const httplib::Request& req) {
+// The path with the route's capability group replaced, and the query, as journaled;
+// then every known capability left anywhere in it.
+std::string journal_path(const FakeRoute* route, const httplib::Request& req,
+                         const std::vector<std::string>& secrets) {
   std::string path = req.path;
   const auto group = route != nullptr ? static_cast<std::size_t>(route->secret_group) : 0;
   if (group > 0 && group < req.matches.size()) {
@@ -85,7 +87,14 @@ std::string journal_path(const FakeRoute* route, const httplib::Request& req) {
                  static_cast<std::size_t>(req.matches.length(group)), "[redacted]");
   }
   std::vector<std::pair<std::string, std::string>> query(req.params.begin(), req.params.end());
-  return journal_target(path, query);
+  std::string target = journal_target(path, query);
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = target.find(secret); at != std::string::npos; at = target.find(secret, at)) {
+      target.replace(at, secret.size(), "[redacted]");
+    }
+  }
+  return target;
 }
 
 void FakeServer::Impl::record(const FakeRoute* route, const httplib::Request& req,
@@ -95,7 +104,7 @@ void FakeServer::Impl::record(const FakeRoute* route, const httplib::Request& re
   JournalEntry entry;
   entry.at = arrived;
   entry.method = req.method;
-  entry.path = journal_path(route, req);
+  entry.path = journal_path(route, req, options.journal_secrets);
   entry.status = res.status;
   entry.latency_ms = latency.count();
   entry.notes = std::move(notes);

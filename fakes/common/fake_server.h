@@ -53,6 +53,9 @@ struct FakeServerOptions {
   // RealClock of the server's own.
   Clock* latency_clock = nullptr;
   Chaos* chaos = nullptr;  // null: no chaos
+  // Capabilities the journal never shows, whatever route the request reached: a webhook id
+  // sent with the wrong method or under a longer path matches no route's secret group.
+  std::vector<std::string> journal_secrets;
   // The fake's error body for a status the chaos layer or the server itself answers
   // (404 no route, 413, 500, a drawn error or 429): the real service's shape.
   std::function<void(httplib::Response&, int status, const std::string& message)> error_body;

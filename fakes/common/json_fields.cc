@@ -10,8 +10,10 @@ Result<nlohmann::json> parse_json_object(std::string_view body) {
   nlohmann::json parsed;
   try {
     parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 9: …".
+  } catch (const nlohmann::json::exception& e) {
+    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 9: …",
+    // or "[json.exception.out_of_range.406] number overflow parsing '1e999'": a number past
+    // a double's range is the body's fault too, not an internal error.
     return make_error(ErrorCode::invalid_input, std::string("invalid JSON: ") + e.what());
   }
   if (!parsed.is_object()) {

@@ -64,6 +64,7 @@ struct MattermostFake::Impl {
     made.control_clock = &control_clock;
     made.latency_clock = options.latency_clock;
     made.chaos = options.chaos;
+    made.journal_secrets = {hook_id};
     made.error_body = [this](httplib::Response& res, int status, const std::string& message) {
       app_error(res, status, "api.context.http_error", message);
     };
@@ -72,7 +73,7 @@ struct MattermostFake::Impl {
 
   std::vector<FakeRoute> routes() {
     return {
-        {"POST", "/hooks/([^/]+)", "post", [this](FakeExchange& ex) { post(ex); }, 1},
+        {"POST", "/hooks/([A-Za-z0-9]+)", "post", [this](FakeExchange& ex) { post(ex); }, 1},
         {"GET", "/_mepsim/messages", "admin.messages", [this](FakeExchange& ex) { list(ex); }},
     };
   }

@@ -7,6 +7,7 @@
 
 #include "fakes/scalingo/api_context.h"
 #include "fakes/scalingo/json_views.h"
+#include "fakes/scalingo/request_body.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -34,59 +35,15 @@ void accepted(ApiContext& ctx, Exchange& ex, const platform::Operation& op) {
   ex.res.set_header("Location", ctx.operation_url(op.app_name, op.id));
 }
 
-// One entry of `containers`: a name and an amount and/or a size, the rest kept from the
-// current formation.
-std::optional<platform::ProcessType> read_scale_entry(const nlohmann::json& item,
-                                                      const std::string& path,
-                                                      const std::vector<platform::ProcessType>& now,
-                                                      FieldErrors& errors,
-                                                      std::vector<std::string>& notes) {
-  if (!item.is_object()) {
-    errors.add("containers", "each entry must be an object");
-    return std::nullopt;
-  }
-  JsonObjectReader reader(item, path, errors);
-  const auto name = reader.string("name", Presence::required);
-  const auto amount = reader.integer("amount", Presence::optional);
-  const auto size = reader.string("size", Presence::optional);
-  reader.note_unknown(notes);
-  if (!name) return std::nullopt;
-  if (!amount && !size) {
-    errors.add("containers", "entry " + *name + " needs an amount or a size");
-    return std::nullopt;
-  }
-  if (amount && (*amount < 0 || *amount > platform::kContainersPerTypeMax)) {
-    errors.add("amount",
-               "must be between 0 and " + std::to_string(platform::kContainersPerTypeMax));
-    return std::nullopt;
-  }
-  platform::ProcessType entry{*name, 0, "M"};
-  for (const auto& p : now) {
-    if (p.name == *name) entry = p;
-  }
-  if (amount) entry.amount = static_cast<int>(*amount);
-  if (size) entry.size = *size;
-  return entry;
-}
-
 void scale(ApiContext& ctx, Exchange& ex) {
   const auto request = read_app_request(ctx, ex);
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(body, "", errors);
-  const auto* items = root.array("containers", Presence::required);
-  root.note_unknown(ex.notes);
+  const auto entries = read_scale(body, errors, ex.notes);
+  if (!entries) return reply_field_errors(ex, errors);
   std::vector<platform::ProcessType> changes;
-  if (items != nullptr) {
-    if (items->empty()) errors.add("containers", "can't be empty");
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      const std::string path = "containers[" + std::to_string(i) + "]";
-      auto entry = read_scale_entry((*items)[i], path, app.formation, errors, ex.notes);
-      if (entry) changes.push_back(std::move(*entry));
-    }
-  }
-  if (!errors.empty()) return reply_field_errors(ex, errors);
+  for (const auto& entry : *entries) changes.push_back(scaled(entry, app.formation));
   auto op = ctx.platform.scale(app.name, changes);
   if (!op) return reply_platform_error(ex, op.error(), "app");
   accepted(ctx, ex, *op);
@@ -95,41 +52,12 @@ void scale(ApiContext& ctx, Exchange& ex) {
   reply_json(ex, 202, {{"containers", std::move(out)}});
 }
 
-// `scope` is an array of process types in the API's documentation, but the npm client
-// 0.14.6 sends whatever it is given (its type says string), and nothing when unset.
-std::optional<std::vector<std::string>> read_scope(const nlohmann::json& body, FieldErrors& errors,
-                                                   std::vector<std::string>& notes) {
-  std::vector<std::string> scope;
-  const auto found = body.find("scope");
-  if (found == body.end() || found->is_null()) return scope;
-  if (found->is_string()) {
-    notes.push_back("scope sent as a string, not an array");
-    scope.push_back(found->get<std::string>());
-    return scope;
-  }
-  if (!found->is_array()) {
-    errors.add("scope", "must be an array of process types");
-    return std::nullopt;
-  }
-  for (const auto& item : *found) {
-    if (!item.is_string()) {
-      errors.add("scope", "must be an array of process types");
-      return std::nullopt;
-    }
-    scope.push_back(item.get<std::string>());
-  }
-  return scope;
-}
-
 void restart(ApiContext& ctx, Exchange& ex) {
   const auto request = read_app_request(ctx, ex);
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  const auto scope = read_scope(body, errors, ex.notes);
-  for (const auto& [key, value] : body.items()) {
-    if (key != "scope") ex.notes.push_back("unknown field " + key);
-  }
+  const auto scope = read_restart_scope(body, errors, ex.notes);
   if (!scope) return reply_field_errors(ex, errors);
   auto op = ctx.platform.restart(app.name, *scope);
   if (!op) return reply_platform_error(ex, op.error(), "app");

@@ -3,6 +3,7 @@
 
 #include "fakes/scalingo/api_context.h"
 #include "fakes/scalingo/json_views.h"
+#include "fakes/scalingo/request_body.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -43,38 +44,14 @@ void get_output(ApiContext& ctx, Exchange& ex) {
   reply_text(ex, 200, d->output);
 }
 
-// "https://github.com/o/r/archive/1.7.4.tar.gz" → "1.7.4": what the platform builds when
-// a client gives only an archive URL.
-std::string ref_from_source_url(const std::string& url) {
-  std::string name = url.substr(url.rfind('/') + 1);
-  for (std::string_view ext : {".tar.gz", ".tgz", ".zip"}) {
-    if (name.size() > ext.size() && name.ends_with(ext)) {
-      return name.substr(0, name.size() - ext.size());
-    }
-  }
-  return {};
-}
-
 void create_deployment(ApiContext& ctx, Exchange& ex) {
   const auto request = read_app_request(ctx, ex);
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(body, "", errors);
-  const auto* fields = root.object("deployment", Presence::required);
-  root.note_unknown(ex.notes);
-  if (fields == nullptr) return reply_field_errors(ex, errors);
-  JsonObjectReader reader(*fields, "deployment", errors);
-  auto git_ref = reader.string("git_ref", Presence::optional);
-  const auto source_url = reader.string("source_url", Presence::required);
-  reader.ignore("postdeploy_hook", ex.notes);
-  reader.note_unknown(ex.notes);
-  if (errors.empty() && !git_ref) {
-    git_ref = ref_from_source_url(*source_url);
-    if (git_ref->empty()) errors.add("git_ref", "can't be blank when source_url names no ref");
-  }
-  if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto d = ctx.platform.deploy(app.name, *git_ref, *source_url);
+  const auto deployment = read_deployment(body, errors, ex.notes);
+  if (!deployment) return reply_field_errors(ex, errors);
+  auto d = ctx.platform.deploy(app.name, deployment->git_ref, deployment->source_url);
   if (!d) return reply_platform_error(ex, d.error(), "app");
   reply_json(ex, 201, {{"deployment", deployment_json(*d, ctx.base_url)}});
 }

@@ -12,6 +12,7 @@
 
 #include "fakes/scalingo/api_context.h"
 #include "fakes/scalingo/json_views.h"
+#include "fakes/scalingo/request_body.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -21,18 +22,10 @@ void run(ApiContext& ctx, Exchange& ex) {
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader reader(body, "", errors);
-  const auto command = reader.string("command", Presence::required);
-  const auto env = reader.string_map("env", Presence::optional);
-  const auto size = reader.string("size", Presence::optional);
-  const auto detached = reader.boolean("detached", Presence::optional);
-  reader.ignore("has_uploads", ex.notes);
-  reader.note_unknown(ex.notes);
-  if (command && command->empty()) errors.add("command", "can't be blank");
-  if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto started =
-      ctx.platform.run(app.name, *command, env ? *env : std::map<std::string, std::string>{},
-                       size.value_or("M"), detached.value_or(false));
+  const auto request_run = read_run(body, errors, ex.notes);
+  if (!request_run) return reply_field_errors(ex, errors);
+  auto started = ctx.platform.run(app.name, request_run->command, request_run->env,
+                                  request_run->size, request_run->detached);
   if (!started) return reply_platform_error(ex, started.error(), "app");
   const std::string attach = ctx.attach_url(started->id);
   const std::string operation = ctx.operation_url(app.name, started->id);

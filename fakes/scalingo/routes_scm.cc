@@ -6,6 +6,7 @@
 #include "fakes/scalingo/api_context.h"
 #include "fakes/scalingo/github_integration.h"
 #include "fakes/scalingo/json_views.h"
+#include "fakes/scalingo/request_body.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -18,76 +19,14 @@ void get_link(ApiContext& ctx, Exchange& ex) {
   reply_json(ex, 200, {{"scm_repo_link", scm_link_json(*link, *app)}});
 }
 
-// The settings both POST and PATCH take, type-checked, as a JSON object of what was given.
-nlohmann::json read_settings(JsonObjectReader& reader) {
-  nlohmann::json settings = nlohmann::json::object();
-  if (auto v = reader.string("branch", Presence::optional)) settings["branch"] = *v;
-  for (const char* flag :
-       {"auto_deploy_enabled", "deploy_review_apps_enabled", "delete_on_close_enabled"}) {
-    if (auto v = reader.boolean(flag, Presence::optional)) settings[flag] = *v;
-  }
-  if (auto v = reader.integer("hours_before_delete_on_close", Presence::optional)) {
-    settings["hours_before_delete_on_close"] = *v;
-  }
-  return settings;
-}
-
-void ignore_unmodelled(JsonObjectReader& reader, std::vector<std::string>& notes) {
-  for (const char* key : {"delete_stale_enabled", "hours_before_delete_stale",
-                          "automatic_creation_from_forks_allowed", "auth_integration_uuid"}) {
-    reader.ignore(key, notes);
-  }
-}
-
-// "https://github.com/MTES-MCT/histologe(.git)" → owner and repo; false otherwise.
-bool parse_github_source(const std::string& source, platform::ScmLink& link) {
-  constexpr std::string_view kPrefix = "https://github.com/";
-  if (!source.starts_with(kPrefix)) return false;
-  std::string rest = source.substr(kPrefix.size());
-  if (rest.ends_with(".git")) rest.resize(rest.size() - 4);
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  const auto slash = rest.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size() ||
-      rest.find('/', slash + 1) != std::string::npos) {
-    return false;
-  }
-  link.owner = rest.substr(0, slash);
-  link.repo = rest.substr(slash + 1);
-  return true;
-}
-
-// The body's `scm_repo_link` object, or nullptr after recording why not.
-const nlohmann::json* link_fields(const nlohmann::json& body, FieldErrors& errors,
-                                  std::vector<std::string>& notes) {
-  JsonObjectReader root(body, "", errors);
-  const auto* fields = root.object("scm_repo_link", Presence::required);
-  root.note_unknown(notes);
-  return fields;
-}
-
 void create_link(ApiContext& ctx, Exchange& ex) {
   const auto request = read_app_request(ctx, ex);
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  const auto* fields = link_fields(body, errors, ex.notes);
-  if (fields == nullptr) return reply_field_errors(ex, errors);
-  JsonObjectReader reader(*fields, "scm_repo_link", errors);
-  const auto source = reader.string("source", Presence::required);
-  const auto settings = read_settings(reader);
-  ignore_unmodelled(reader, ex.notes);
-  reader.note_unknown(ex.notes);
-  platform::ScmLink link;
-  if (source && !parse_github_source(*source, link)) {
-    errors.add("source", "must be a https://github.com/OWNER/REPO URL");
-  }
-  if (!errors.empty()) return reply_field_errors(ex, errors);
-  link.branch = settings.value("branch", "");  // "": the platform's default branch
-  link.auto_deploy_enabled = settings.value("auto_deploy_enabled", false);
-  link.deploy_review_apps_enabled = settings.value("deploy_review_apps_enabled", false);
-  link.delete_on_close_enabled = settings.value("delete_on_close_enabled", true);
-  link.hours_before_delete_on_close = settings.value("hours_before_delete_on_close", 0);
-  auto created = ctx.platform.link_scm(app.name, link);
+  const auto link = read_scm_link_create(body, errors, ex.notes);
+  if (!link) return reply_field_errors(ex, errors);
+  auto created = ctx.platform.link_scm(app.name, *link);
   if (!created) return reply_platform_error(ex, created.error(), "app");
   reply_json(ex, 201, {{"scm_repo_link", scm_link_json(*created, app)}});
 }
@@ -97,14 +36,9 @@ void update_link(ApiContext& ctx, Exchange& ex) {
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  const auto* fields = link_fields(body, errors, ex.notes);
-  if (fields == nullptr) return reply_field_errors(ex, errors);
-  JsonObjectReader reader(*fields, "scm_repo_link", errors);
-  const auto changes = read_settings(reader);
-  ignore_unmodelled(reader, ex.notes);
-  reader.note_unknown(ex.notes);
-  if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto updated = ctx.platform.update_scm_link(app.name, changes);
+  const auto changes = read_scm_link_update(body, errors, ex.notes);
+  if (!changes) return reply_field_errors(ex, errors);
+  auto updated = ctx.platform.update_scm_link(app.name, *changes);
   if (!updated) return reply_platform_error(ex, updated.error(), "scm_repo_link");
   reply_json(ex, 200, {{"scm_repo_link", scm_link_json(*updated, app)}});
 }
@@ -122,11 +56,8 @@ void manual_deploy(ApiContext& ctx, Exchange& ex) {
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader reader(body, "", errors);
-  const auto branch = reader.string("branch", Presence::required);
-  reader.note_unknown(ex.notes);
-  if (branch && branch->empty()) errors.add("branch", "can't be blank");
-  if (!errors.empty()) return reply_field_errors(ex, errors);
+  const auto branch = read_manual_deploy(body, errors, ex.notes);
+  if (!branch) return reply_field_errors(ex, errors);
   auto d = ctx.platform.manual_deploy(app.name, *branch);
   if (!d) return reply_platform_error(ex, d.error(), "scm_repo_link");
   reply_json(ex, 200, {{"deployment", deployment_json(*d, ctx.base_url)}});

@@ -5,6 +5,7 @@
 
 #include "fakes/scalingo/api_context.h"
 #include "fakes/scalingo/json_views.h"
+#include "fakes/scalingo/request_body.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -21,34 +22,13 @@ void list_variables(ApiContext& ctx, Exchange& ex) {
   reply_json(ex, 200, {{"variables", variables_json(*variables)}});
 }
 
-// {name, value}: both strings, the name not blank.
-std::optional<platform::VariableInput> read_input(const nlohmann::json& item,
-                                                  const std::string& path, FieldErrors& errors,
-                                                  std::vector<std::string>& notes) {
-  if (!item.is_object()) {
-    errors.add("variables", "each entry must be an object");
-    return std::nullopt;
-  }
-  JsonObjectReader reader(item, path, errors);
-  const auto name = reader.string("name", Presence::required);
-  const auto value = reader.string("value", Presence::optional);
-  reader.note_unknown(notes);
-  if (name && name->empty()) errors.add("name", "can't be blank");
-  if (!name || name->empty()) return std::nullopt;
-  return platform::VariableInput{*name, value.value_or("")};
-}
-
 void create_variable(ApiContext& ctx, Exchange& ex) {
   const auto request = read_app_request(ctx, ex);
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(body, "", errors);
-  const auto* fields = root.object("variable", Presence::required);
-  root.note_unknown(ex.notes);
-  std::optional<platform::VariableInput> input;
-  if (fields != nullptr) input = read_input(*fields, "variable", errors, ex.notes);
-  if (!errors.empty() || !input) return reply_field_errors(ex, errors);
+  const auto input = read_variable_create(body, errors, ex.notes);
+  if (!input) return reply_field_errors(ex, errors);
   auto created = ctx.platform.create_variable(app.name, *input);
   if (!created) return reply_platform_error(ex, created.error(), "app");
   reply_json(ex, 201, {{"variable", variable_json(*created)}});
@@ -59,19 +39,9 @@ void bulk_update(ApiContext& ctx, Exchange& ex) {
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(body, "", errors);
-  const auto* items = root.array("variables", Presence::required);
-  root.note_unknown(ex.notes);
-  std::vector<platform::VariableInput> inputs;
-  if (items != nullptr) {
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      const std::string path = "variables[" + std::to_string(i) + "]";
-      auto input = read_input((*items)[i], path, errors, ex.notes);
-      if (input) inputs.push_back(std::move(*input));
-    }
-  }
-  if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto updated = ctx.platform.bulk_update_variables(app.name, inputs);
+  const auto inputs = read_variables_bulk_update(body, errors, ex.notes);
+  if (!inputs) return reply_field_errors(ex, errors);
+  auto updated = ctx.platform.bulk_update_variables(app.name, *inputs);
   if (!updated) return reply_platform_error(ex, updated.error(), "app");
   reply_json(ex, 200, {{"variables", variables_json(*updated)}});
 }
@@ -81,18 +51,8 @@ void update_variable(ApiContext& ctx, Exchange& ex) {
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(body, "", errors);
-  const auto* fields = root.object("variable", Presence::required);
-  root.note_unknown(ex.notes);
-  std::optional<std::string> value;
-  if (fields != nullptr) {
-    JsonObjectReader reader(*fields, "variable", errors);
-    value = reader.string("value", Presence::required);
-    // The real PATCH does not rename either: accepted, noted.
-    reader.ignore("name", ex.notes);
-    reader.note_unknown(ex.notes);
-  }
-  if (!errors.empty()) return reply_field_errors(ex, errors);
+  const auto value = read_variable_update(body, errors, ex.notes);
+  if (!value) return reply_field_errors(ex, errors);
   auto updated = ctx.platform.update_variable(app.name, ex.param(2), *value);
   if (!updated) return reply_platform_error(ex, updated.error(), "variable");
   reply_json(ex, 200, {{"variable", variable_json(*updated)}});
@@ -111,22 +71,9 @@ void bulk_delete(ApiContext& ctx, Exchange& ex) {
   if (!request) return;
   const auto& [body, app] = *request;
   FieldErrors errors;
-  JsonObjectReader root(body, "", errors);
-  const auto* items = root.array("variable_ids", Presence::required);
-  root.note_unknown(ex.notes);
-  std::vector<std::string> ids;
-  if (items != nullptr) {
-    if (items->empty()) errors.add("variable_ids", "can't be empty");
-    for (const auto& item : *items) {
-      if (!item.is_string()) {
-        errors.add("variable_ids", "must be an array of strings");
-        break;
-      }
-      ids.push_back(item.get<std::string>());
-    }
-  }
-  if (!errors.empty()) return reply_field_errors(ex, errors);
-  auto deleted = ctx.platform.bulk_delete_variables(app.name, ids);
+  const auto ids = read_variable_ids(body, errors, ex.notes);
+  if (!ids) return reply_field_errors(ex, errors);
+  auto deleted = ctx.platform.bulk_delete_variables(app.name, *ids);
   if (!deleted) return reply_platform_error(ex, deleted.error(), "variable");
   // 204 as the real API: the npm client's bulkDestroy then resolves to undefined.
   ex.res.status = 204;

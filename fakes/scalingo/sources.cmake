@@ -3,6 +3,7 @@ target_sources(mepsim_fakes PRIVATE
   scalingo/github_integration.cc
   scalingo/json_views.cc
   scalingo/jwt.cc
+  scalingo/operations_body.cc
   scalingo/routes_apps.cc
   scalingo/routes_auth.cc
   scalingo/routes_containers.cc
@@ -11,4 +12,6 @@ target_sources(mepsim_fakes PRIVATE
   scalingo/routes_scm.cc
   scalingo/routes_variables.cc
   scalingo/scalingo_api.cc
+  scalingo/scm_body.cc
+  scalingo/variables_body.cc
 )

@@ -14,7 +14,9 @@
 
 #include "harness/cli/ci_command.h"
 #include "harness/cli/exit_code.h"
+#include "harness/cli/load_dashboard.h"
 #include "harness/cli/toggle_preset.h"
+#include "harness/dashboard/load_seconds.h"
 #include "harness/load/load_generator.h"
 #include "harness/report/run_report.h"
 #include "harness/scalingo_cli/scalingo_config.h"
@@ -90,6 +92,12 @@ Result<load::LoadOptions> load_options_of(const LoadCommandOptions& o) {
     if (o.toggle_cycles < 1 || o.toggle_cycles > 100) return invalid("--toggles: 1 to 100 cycles");
   }
   load::LoadOptions out;
+  if (o.name) {
+    if (!dashboard::valid_load_name(*o.name)) {
+      return invalid("--name: 1 to 64 of the characters A-Z a-z 0-9 . _ -");
+    }
+    out.name = *o.name;
+  }
   std::map<std::string, std::string> env;
   const bool env_file_read = o.app || std::filesystem::exists(o.env_file);
   if (env_file_read) {
@@ -313,6 +321,12 @@ int run_load(const LoadCommandOptions& options) {
     }
     preset = std::move(begun).value();
   }
+  auto live = load_cli::LoadDashboard::start(options, settings.value(), gen, clock);
+  if (!live) {
+    // The dashboard is a view of the load, never a reason to stop it.
+    fmt::print(stderr, "mepsim load: not posting to the dashboard: {}\n", live.error().message);
+    live = std::unique_ptr<load_cli::LoadDashboard>();
+  }
   const bool terminal = isatty(STDERR_FILENO) == 1;
   int ticks = 0;
   while (!gen.finished() && !(preset && preset->done())) {
@@ -321,6 +335,7 @@ int run_load(const LoadCommandOptions& options) {
       break;
     }
     clock.sleep(std::chrono::milliseconds(250));
+    if (live.value()) live.value()->tick();
     if (terminal && ++ticks % 4 == 0) {
       fmt::print(stderr, "\r\033[K{}", load_cli::progress_line(gen.report()));
       std::fflush(stderr);
@@ -344,7 +359,16 @@ int run_load(const LoadCommandOptions& options) {
       fmt::print(stderr, "mepsim load: lost writes not checked: {}\n", checked.error().message);
   }
   const auto report = gen.report();
-  const auto json = load::to_json(report);
+  auto json = load::to_json(report);
+  if (live.value()) {
+    const auto posted = live.value()->finish();
+    json["dashboard"] = live.value()->report_json(posted);
+    if (posted.dropped > 0) {
+      fmt::print(stderr, "mepsim load: dashboard: {} of {} seconds not delivered{}\n",
+                 posted.dropped, posted.offered,
+                 posted.last_error.empty() ? "" : " (" + posted.last_error + ")");
+    }
+  }
   if (options.json_file && *options.json_file == "-") {
     fmt::print("{}\n", json.dump(2));
   } else {
@@ -401,6 +425,10 @@ CLI::App* add_load_command(CLI::App& app, LoadCommandOptions& o) {
       ->capture_default_str();
   load->add_option("--hold", o.hold, "With the preset: load between toggles")
       ->capture_default_str();
+  load->add_option("--name", o.name,
+                   "The load's name in its report and on the dashboard (default: <app>-<pid>)");
+  load->add_flag("--no-dashboard", o.no_dashboard,
+                 "Post nothing to the dashboard of the `mepsim up` the load targets");
   return load;
 }
 

@@ -4,7 +4,8 @@
 // (harness/load) from the command line. `--app` reads the app's router URL
 // (APP_URL_<APP>) and the fixture password from the env file `mepsim up` wrote. A
 // one-line live progress on a terminal; the JSON report to a file or stdout; Ctrl-C
-// stops a run with no duration.
+// stops a run with no duration. Against an app of `mepsim up`, each closed second goes to
+// its dashboard too (load_dashboard.h; --no-dashboard: not).
 //
 // Exit codes: 0 the run went, 2 bad input (nothing sent), 1 the target could not be used.
 
@@ -43,6 +44,8 @@ struct LoadCommandOptions {
   std::optional<std::string> preset;
   int toggle_cycles = 2;
   std::string hold = "10s";
+  std::optional<std::string> name;  // the report's and the dashboard's; default "<app>-<pid>"
+  bool no_dashboard = false;        // post nothing to `mepsim up`'s dashboard
 };
 
 CLI::App* add_load_command(CLI::App& app, LoadCommandOptions& options);

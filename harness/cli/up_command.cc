@@ -62,6 +62,9 @@ void add_up_flags(CLI::App& up, UpOptions& options) {
                 "Platform profile YAML (default: the built-in scenarios/profiles/histologe.yaml)");
   up.add_option("--web-binary", options.topology.web_binary,
                 "The web container's program (default: mepsim-web next to mepsim)");
+  up.add_flag("--network-faults", options.topology.network_faults,
+              "Put a fault proxy (pass-through until told otherwise) on each link from the web "
+              "containers to MySQL, Redis and the third parties' fakes");
 }
 
 UpSession::UpSession(const UpOptions& options, std::uint64_t seed)

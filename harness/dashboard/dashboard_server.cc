@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <string_view>
 #include <thread>
 
 #include "harness/dashboard/dashboard_page.h"
@@ -22,11 +23,54 @@ constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
+bool loopback_address(std::string_view address) {
+  if (address.starts_with("::ffff:")) address.remove_prefix(7);
+  return address.starts_with("127.") || address == "::1";
+}
+
+// The Host a request names, without its port: a page on another site whose name was made
+// to resolve to 127.0.0.1 still says that name.
+bool loopback_host(std::string_view host) {
+  if (host.empty()) return true;  // HTTP/1.0, which no browser speaks
+  if (host.starts_with('[')) return host.substr(1, host.find(']') - 1) == "::1";
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.starts_with("127.");
+}
+
+void refuse(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(message + "\n", "text/plain");
+}
+
 }  // namespace
 
 struct DashboardServer::Impl {
-  Impl(DashboardFeed& f, const SnapshotSource& s, DashboardServerOptions o)
-      : feed(f), source(s), options(std::move(o)) {}
+  Impl(DashboardFeed& f, const SnapshotSource& s, DashboardServerOptions o, LoadSecondsSink* l)
+      : feed(f), source(s), options(std::move(o)), loads(l) {}
+
+  void load_seconds(const httplib::Request& req, httplib::Response& res) const {
+    if (!loopback_address(req.remote_addr) || !loopback_host(req.get_header_value("Host"))) {
+      return refuse(res, 403, "loads post from this machine only");
+    }
+    if (loads == nullptr) return refuse(res, 404, "this dashboard shows a finished report");
+    const std::string name = req.matches[1];
+    if (!valid_load_name(name)) {
+      return refuse(res, 400, "name: 1 to 64 of the characters A-Z a-z 0-9 . _ -");
+    }
+    const auto type = req.get_header_value("Content-Type");
+    if (type != "application/json" && !type.starts_with("application/json;")) {
+      return refuse(res, 415, "Content-Type: application/json is expected");
+    }
+    if (req.body.size() > kLoadBodyBytesMax) {
+      return refuse(res, 413, "at most " + std::to_string(kLoadBodyBytesMax) + " bytes a post");
+    }
+    auto seconds = parse_load_seconds(req.body);
+    if (!seconds) return refuse(res, 400, seconds.error().message);
+    const auto kept = loads->add_load_seconds(name, seconds.value());
+    res.set_content("{\"kept\":" + std::to_string(kept) +
+                        ",\"stale\":" + std::to_string(seconds->size() - kept) + "}",
+                    "application/json");
+  }
 
   void page(httplib::Response& res) const {
     res.set_header("Cache-Control", "no-store");
@@ -78,6 +122,7 @@ struct DashboardServer::Impl {
   DashboardFeed& feed;
   const SnapshotSource& source;
   DashboardServerOptions options;
+  LoadSecondsSink* loads;
   httplib::Server server;
   std::thread thread;
   int port = -1;
@@ -85,8 +130,8 @@ struct DashboardServer::Impl {
 };
 
 DashboardServer::DashboardServer(DashboardFeed& feed, const SnapshotSource& source,
-                                 DashboardServerOptions options)
-    : impl_(std::make_unique<Impl>(feed, source, std::move(options))) {}
+                                 DashboardServerOptions options, LoadSecondsSink* loads)
+    : impl_(std::make_unique<Impl>(feed, source, std::move(options), loads)) {}
 
 DashboardServer::~DashboardServer() {
   stop();
@@ -104,6 +149,11 @@ Result<void> DashboardServer::start() {
                 [&im](const httplib::Request&, httplib::Response& res) { im.snapshot(res); });
   im.server.Get("/feed",
                 [&im](const httplib::Request&, httplib::Response& res) { im.stream(res); });
+  // A bigger body is refused (413) before it is read whole.
+  im.server.set_payload_max_length(kLoadBodyBytesMax);
+  im.server.Post(
+      R"(/load/([^/]+)/seconds)",
+      [&im](const httplib::Request& req, httplib::Response& res) { im.load_seconds(req, res); });
   const auto& address = im.options.address;
   im.port = im.options.port == 0
                 ? im.server.bind_to_any_port(address)

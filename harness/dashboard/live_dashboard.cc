@@ -33,7 +33,8 @@ LiveDashboard::LiveDashboard(Topology& topology, EventLog& log, Clock& real_cloc
       options_(std::move(options)),
       started_(real_clock.now()),
       platform_start_(topology.platform_clock().now()),
-      feed_(options_.feed) {}
+      feed_(options_.feed),
+      loads_(std::chrono::duration<double>(started_.time_since_epoch()).count()) {}
 
 LiveDashboard::~LiveDashboard() {
   stop();
@@ -41,7 +42,7 @@ LiveDashboard::~LiveDashboard() {
 
 Result<void> LiveDashboard::start() {
   tick();
-  server_ = std::make_unique<DashboardServer>(feed_, *this, options_.server);
+  server_ = std::make_unique<DashboardServer>(feed_, *this, options_.server, this);
   if (auto started = server_->start(); !started) return started.error();
   thread_ = std::thread([this] {
     while (!stopping_.load()) {
@@ -160,12 +161,31 @@ void LiveDashboard::take_sample() {
   const std::chrono::duration<double> since = clock_.now() - started_;
   series_.add_readings(since.count(), read_web_containers(topology_));
   auto charts = series_.charts_json();
+  charts["markers"] = series_.markers_json();
   redact_secrets(charts, secrets_);
   {
     std::lock_guard lock(mutex_);
     charts_ = charts;
   }
   publish("charts", charts, true);
+}
+
+std::size_t LiveDashboard::add_load_seconds(const std::string& name,
+                                            const std::vector<LoadSecond>& seconds) {
+  json delta;
+  std::size_t kept = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto merged = loads_.merge(name, seconds);
+    kept = merged.kept.size();
+    json points = json::array();
+    for (const auto& p : merged.kept) points.push_back(load_point_json(p));
+    delta = {{"name", name}, {"seconds", std::move(points)}, {"evicted", merged.evicted}};
+  }
+  redact_secrets(delta, secrets_);
+  // Every delta counts: a page that falls behind gets the snapshot, which has them all.
+  publish("load", delta, false);
+  return kept;
 }
 
 std::string LiveDashboard::snapshot_json() const {
@@ -175,7 +195,9 @@ std::string LiveDashboard::snapshot_json() const {
                    {"timeline", array_of(timeline_)},
                    {"violations", array_of(violations_)},
                    {"charts", charts_.at("charts")},
-                   {"note", charts_.at("note")}};
+                   {"note", charts_.at("note")},
+                   {"markers", charts_.at("markers")},
+                   {"loads", loads_.loads_json()}};
   json header = {{"title", "mepsim up — live"},
                  {"seed", std::to_string(options_.seed)},
                  {"version", options_.tool_version},

@@ -8,9 +8,12 @@
 //   state       {"apps", "repository", "sentry", "mails", "mattermost"}: when it changed
 //   events      {"events": [event_json…]}: new timeline events
 //   violations  {"violations": [violation_json…]}: violations found since the last tick
-//   charts      {"charts": [chart_json…], "note"}: every second
+//   charts      {"charts": [chart_json…], "note", "markers": [{"t_s", "kind", "label",
+//               "color"}]}: every second
+//   load        {"name", "seconds": [load_point_json…], "evicted": [name…]}: the seconds a
+//               running `mepsim load` posted (POST /load/{name}/seconds), as they come
 // The snapshot holds all of it: {"mode": "live", "header", "state", "scenarios": [{"name":
-// "rehearsal", "timeline", "violations", "charts", "note"}]}.
+// "rehearsal", "timeline", "violations", "charts", "note", "markers", "loads"}]}.
 // Everything leaving it has the env file's secrets redacted.
 
 #include <atomic>
@@ -26,6 +29,7 @@
 #include "harness/dashboard/dashboard_feed.h"
 #include "harness/dashboard/dashboard_server.h"
 #include "harness/dashboard/dashboard_state.h"
+#include "harness/dashboard/live_loads.h"
 #include "harness/dashboard/live_series.h"
 #include "harness/rehearsal/rehearsal_monitor.h"
 #include "sim/core/clock.h"
@@ -54,7 +58,7 @@ struct LiveDashboardOptions {
   std::size_t events_per_tick_max = 2'000;  // a burst is caught up over the next ticks
 };
 
-class LiveDashboard final : public SnapshotSource {
+class LiveDashboard final : public SnapshotSource, public LoadSecondsSink {
  public:
   // `topology`, `log`, `real_clock` and `monitor` must outlive the dashboard; `secrets`
   // are redacted from whatever it serves (secrets_of(env)).
@@ -72,6 +76,9 @@ class LiveDashboard final : public SnapshotSource {
   // One round now: reads, updates the picture, publishes what changed.
   void tick();
   std::string snapshot_json() const override;
+  // Merged, then published on the feed (from the server's threads).
+  std::size_t add_load_seconds(const std::string& name,
+                               const std::vector<LoadSecond>& seconds) override;
   DashboardFeed& feed() { return feed_; }
 
  private:
@@ -113,7 +120,9 @@ class LiveDashboard final : public SnapshotSource {
   std::string state_text_;                 // state_ as published, to tell a change
   std::deque<nlohmann::json> timeline_;    // at most options_.timeline_kept
   std::deque<nlohmann::json> violations_;  // at most options_.violations_kept
-  nlohmann::json charts_ = {{"charts", nlohmann::json::array()}, {"note", ""}};
+  nlohmann::json charts_ = {
+      {"charts", nlohmann::json::array()}, {"note", ""}, {"markers", nlohmann::json::array()}};
+  LiveLoads loads_;
 };
 
 }  // namespace mepsim::dashboard

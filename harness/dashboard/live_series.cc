@@ -152,6 +152,17 @@ void LiveSeries::add_marker(report::Marker marker) {
   if (markers_.size() > kMarkersKept) markers_.pop_front();
 }
 
+json LiveSeries::markers_json() const {
+  json out = json::array();
+  for (const auto& m : markers_) {
+    out.push_back({{"t_s", m.t_s},
+                   {"kind", m.kind},
+                   {"label", cut_utf8(m.label, kFieldBytesMax)},
+                   {"color", std::string(report::kind_color(m.kind))}});
+  }
+  return out;
+}
+
 json LiveSeries::charts_json() const {
   json charts = json::array();
   if (!points_.empty()) {
@@ -201,8 +212,8 @@ json LiveSeries::charts_json() const {
   return {{"charts", std::move(charts)},
           {"note",
            "Read each second from the web containers' /metrics (the last ten minutes). "
-           "Latency percentiles and session losses are the load generator's: they are in the "
-           "report of a run with load (mepsim run --json, then mepsim report open)."}};
+           "Latency percentiles and session losses are the load generator's: a running "
+           "mepsim load posts them (Load, below)."}};
 }
 
 }  // namespace mepsim::dashboard

@@ -3,8 +3,9 @@
 // counters (`GET /metrics`) are read, and what changed since the last reading becomes one
 // point per chart — throughput by app, responses by status class, session reads and writes,
 // cache hit ratios — with the deployments, restarts and toggles marked. A load run from
-// `mepsim load` is another process: its latencies and session losses reach its own report,
-// not these charts. Memory is fixed: the last kSecondsKept points and kMarkersKept marks.
+// `mepsim load` is another process: it posts its own seconds (latencies, session losses),
+// which live_loads.h keeps and the page draws with these marks. Memory is fixed: the last
+// kSecondsKept points and kMarkersKept marks.
 
 #include <cstddef>
 #include <deque>
@@ -57,6 +58,8 @@ class LiveSeries {
   const std::deque<LivePoint>& points() const { return points_; }
   // {"charts": [chart_json…], "note"}: empty charts before the second reading.
   nlohmann::json charts_json() const;
+  // [{"t_s", "kind", "label", "color"}]: every mark kept, for charts drawn by the page.
+  nlohmann::json markers_json() const;
 
  private:
   std::map<std::string, ContainerFigures> last_;  // by container, as last read

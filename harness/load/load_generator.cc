@@ -117,6 +117,7 @@ Result<std::unique_ptr<LoadGenerator>> LoadGenerator::start(LoadOptions options,
   shared.start = real_clock.now();
   gen->current_phase_since_ = shared.start;
   gen->phases_.front().first_start = shared.start;
+  gen->phase_marks_.push_back({0, 0});
   for (auto& shard : gen->shards_) shard->start();
   return gen;
 }
@@ -142,6 +143,8 @@ void LoadGenerator::mark_phase(const std::string& phase) {
   current_phase_ = id;
   current_phase_since_ = now;
   shared_->phase.store(static_cast<int>(id));
+  const auto second = std::chrono::floor<std::chrono::seconds>(now - shared_->start).count();
+  phase_marks_.push_back({std::max<std::int64_t>(second, 0), id});
 }
 
 void LoadGenerator::set_maintenance_expected(bool on) {
@@ -181,6 +184,15 @@ void LoadGenerator::stop() {
   });
 }
 
+std::vector<SecondSummary> LoadGenerator::closed_seconds_after(std::int64_t second) const {
+  std::lock_guard lock(mutex_);
+  const auto& seconds = series_.seconds();
+  auto from = std::upper_bound(
+      seconds.begin(), seconds.end(), second,
+      [](std::int64_t s, const SecondSummary& summary) { return s < summary.second; });
+  return {from, seconds.end()};
+}
+
 bool LoadGenerator::finished() const {
   if (shared_->duration_over.load()) return true;
   return std::all_of(shards_.begin(), shards_.end(), [](const auto& s) { return s->done(); });
@@ -208,7 +220,11 @@ void LoadGenerator::close_series(std::int64_t before_second) {
         if (const auto* bin = counts.seconds.find(s)) merged.merge(*bin);
       });
     }
-    series_.push(SecondSummary::of(merged));
+    auto summary = SecondSummary::of(merged);
+    // The phase in effect at the second's end: the last one marked in it or before.
+    while (phase_marks_.size() > 1 && phase_marks_[1].second <= s) phase_marks_.pop_front();
+    if (!phase_marks_.empty()) summary.phase = phases_[phase_marks_.front().phase].name;
+    series_.push(std::move(summary));
   }
   next_second_to_close_ = before_second;
 }

@@ -15,6 +15,7 @@
 //   check_lost_writes(report, database_url);
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -65,6 +66,9 @@ class LoadGenerator {
   bool finished() const;
   // A snapshot; callable while running.
   LoadReport report() const;
+  // The closed seconds after `second` (-1: all kept), oldest first: cheap (no shard is
+  // read), for a live view of the run (dashboard_poster.h).
+  std::vector<SecondSummary> closed_seconds_after(std::int64_t second) const;
 
   // Looks every accepted report up in MySQL; the result shows in later reports.
   Result<LostWritesCheck> check_lost_writes(const MysqlUrl& url);
@@ -93,6 +97,13 @@ class LoadGenerator {
   std::optional<Instant> stopped_at_;
   SeriesRing series_;
   std::int64_t next_second_to_close_ = 0;
+  // When each phase was marked (the second it began in), since the last closed second's:
+  // what names a closed second's phase.
+  struct PhaseMark {
+    std::int64_t second = 0;
+    std::size_t phase = 0;
+  };
+  std::deque<PhaseMark> phase_marks_;
   std::optional<LostWritesCheck> lost_check_;
   std::vector<ToggleRecord> toggles_;
   std::once_flag stop_once_;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "harness/load/load_tally.h"
@@ -36,6 +37,7 @@ struct SecondSummary {
   std::int64_t session_losses = 0;
   std::int64_t expected_logouts = 0;
   CacheCounts cache;
+  std::string phase;  // the run's phase when the second ended (set by the generator)
 
   static SecondSummary of(const SecondBin& bin);
 };

@@ -140,6 +140,7 @@ StepOutcome check_expectation(const scenario::ExpectationAt& expectation, RunCon
           [&](const scenario::RedisExpect& e) { return check_redis(e, ctx); },
           [&](const scenario::SessionsExpect& e) { return check_sessions(e, ctx); },
           [&](const scenario::LoadExpect& e) { return check_load(e, ctx); },
+          [&](const scenario::ConvergedExpect& e) { return check_converged(e, ctx); },
           [&](const scenario::ViolationsExpect& e) { return check_violations(e, ctx); },
       },
       expectation.value);
@@ -164,6 +165,29 @@ StepOutcome check_sessions(const scenario::SessionsExpect& expect, RunContext& c
   return v.outcome();
 }
 
+namespace {
+
+// The requests of the load's latest phase, the one opened last.
+void check_phase_requests(Verdict& v, const nlohmann::json& report, std::int64_t min) {
+  const auto phases = report.find("per_phase");
+  if (phases == report.end() || !phases->is_object() || phases->empty()) {
+    v.fail("the report has no per_phase");
+    return;
+  }
+  auto latest = phases->begin();
+  for (auto it = phases->begin(); it != phases->end(); ++it) {
+    if (it->value("start_s", 0.0) >= latest->value("start_s", 0.0)) latest = it;
+  }
+  const auto requests = latest->value("requests", std::int64_t{0});
+  if (requests < min) {
+    v.fail(fmt::format("phase {}: requests is {}, expected ≥ {}", latest.key(), requests, min));
+  } else {
+    v.note(fmt::format("phase {}: requests {}", latest.key(), requests));
+  }
+}
+
+}  // namespace
+
 StepOutcome check_load_report(const scenario::LoadExpect& expect, const nlohmann::json& report) {
   Verdict v("load " + expect.name);
   if (!report.is_object()) v.fail("the report is not a JSON object");
@@ -175,6 +199,11 @@ StepOutcome check_load_report(const scenario::LoadExpect& expect, const nlohmann
   }
   if (expect.requests_min) {
     check_bound(v, report, "requests", static_cast<double>(*expect.requests_min), true);
+  }
+  if (expect.phase_requests_min) check_phase_requests(v, report, *expect.phase_requests_min);
+  if (expect.writes_accepted_min) {
+    check_bound(v, report, "writes.accepted", static_cast<double>(*expect.writes_accepted_min),
+                true);
   }
   if (expect.session_losses_max) {
     check_bound(v, report, "sessions.unexpected_losses", *expect.session_losses_max);

@@ -17,6 +17,8 @@
 //       read-only transaction
 //   sessions, load, violations              the run: cohorts, load reports, the rules on
 //       the retained timeline (expectations.cc)
+//   converged                               the platform, the app's router and a load's
+//       series and accepted writes (expect_convergence.cc)
 //
 // The load report (ctx.load_report) is JSON; the fields read are `requests`,
 // `latency_ms.p99`, `status` ({"200": n, …}), `errors` (transport failures, a number or
@@ -49,6 +51,7 @@ StepOutcome check_mysql(const scenario::MysqlExpect& expect, RunContext& ctx);
 StepOutcome check_redis(const scenario::RedisExpect& expect, RunContext& ctx);
 StepOutcome check_sessions(const scenario::SessionsExpect& expect, RunContext& ctx);
 StepOutcome check_load(const scenario::LoadExpect& expect, RunContext& ctx);
+StepOutcome check_converged(const scenario::ConvergedExpect& expect, RunContext& ctx);
 StepOutcome check_violations(const scenario::ViolationsExpect& expect, RunContext& ctx);
 
 // ---- apart for tests ---------------------------------------------------------------------
@@ -77,6 +80,11 @@ class Verdict {
 
 // The load expectation against a report (what check_load does once it has one).
 StepOutcome check_load_report(const scenario::LoadExpect& expect, const nlohmann::json& report);
+
+// Whether a load report's last `seconds` closed seconds each answered requests without a
+// 5xx status or a transport error, all of them begun after its last `fault-N` or `heal-N`
+// phase began; a failure line says which second broke it, else "".
+std::string error_free_tail(const nlohmann::json& report, std::int64_t seconds);
 
 // Whether `query` may run as a mysql expectation: one SELECT or SHOW statement, nothing
 // that writes or locks. invalid_input says why not.

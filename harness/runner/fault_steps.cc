@@ -11,6 +11,7 @@
 #include <set>
 
 #include "fakes/common/chaos.h"
+#include "harness/runner/network_fault_steps.h"
 #include "harness/topology/third_party_fakes.h"
 #include "sim/datastore/mariadb_server.h"
 #include "sim/datastore/redis_server.h"
@@ -209,6 +210,7 @@ std::string injected_name(const Event& event) {
   const std::string& kind = event.field("kind");
   if (kind == "kill") return "kill:" + event.field("app") + "/" + event.field("container");
   if (kind == "chaos") return "chaos:" + event.field("fake") + "." + event.field("operation");
+  if (kind == "network") return "network:" + event.field("link") + "." + event.field("faults");
   return kind;
 }
 
@@ -220,6 +222,7 @@ StepOutcome run_fault_step(const scenario::FaultStep& step, RunContext& ctx) {
           [&](const scenario::KillContainer& kill) { return kill_container(kill, ctx); },
           [&](const scenario::DatastoreFault& fault) { return datastore_fault(fault, ctx); },
           [&](const scenario::ChaosFault& fault) { return chaos_fault(fault, ctx); },
+          [&](const scenario::NetworkFault& fault) { return run_network_fault(fault, ctx); },
       },
       step.action);
 }
@@ -235,6 +238,7 @@ std::vector<std::string> faults_used(RunContext& ctx) {
   for (const auto& [site, count] : ctx.topology.third_party().chaos().faults_used()) {
     out.push_back(fmt::format("{} ({} request{})", site, count, count == 1 ? "" : "s"));
   }
+  for (auto& fired : network_faults_fired(ctx)) out.push_back(std::move(fired));
   return out;
 }
 

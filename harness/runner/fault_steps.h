@@ -6,8 +6,8 @@
 //
 //   - fault: {kill: {app: histologe, container: web-1}}
 //   - fault: {stop: redis}            - fault: {start: mysql}
-//   - fault: {chaos: {fake: sentry, settings: {operation: envelope,
-//                                              error: {probability: 1, status: 502}}}}
+//   - fault: {chaos: {fake: sentry, operation: envelope, error: {probability: 1, status: 502}}}
+//   - fault: {network: {link: mysql, latency_ms: 200}}   (network_fault_steps.h)
 //
 // Chaos settings are the admin API's policy JSON (fakes/common/chaos.h) plus an optional
 // `operation` (default "*": every operation of the fake without a policy of its own);

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "fakes/common/hmac.h"
 #include "fakes/github/git_process.h"
+#include "harness/rehearsal/rehearsal_report.h"
+#include "harness/topology/topology.h"
+#include "sim/platform/platform.h"
 #include "sim/process/child_process.h"
 
 namespace mepsim::runner {
@@ -33,15 +37,22 @@ std::vector<std::pair<std::string, std::string>> git_env(RunContext& ctx) {
 }  // namespace
 
 std::string scrub_secrets(const RunContext& ctx, std::string text) {
-  for (const char* key : {"GITHUB_TOKEN", "SCALINGO_API_TOKEN", "MEPSIM_FIXTURE_PASSWORD",
-                          "SENTRY_AUTH_TOKEN", "BREVO_API_KEY"}) {
-    const std::string secret = ctx.env_value(key);
-    if (secret.size() < 4) continue;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-      text.replace(at, secret.size(), "[redacted]");
-    }
+  // The env file's secrets, and the apps' own variables: `scalingo env` prints them all
+  // (passwords in DATABASE_URL and REDIS_URL, DSN keys, APP_SECRET).
+  EnvEntries sources = ctx.env;
+  const auto& platform = ctx.topology.platform();
+  for (const auto& app : platform.apps()) {
+    auto variables = platform.variables(app.name);
+    if (!variables) continue;
+    for (const auto& v : *variables) sources.emplace_back(v.name, v.value);
   }
-  return text;
+  auto secrets = secrets_of(sources);
+  // git sends the token base64-encoded in its Basic header (http.extraHeader).
+  const std::string token = ctx.env_value("GITHUB_TOKEN");
+  if (!token.empty()) {
+    secrets.insert(secrets.begin(), fakes::base64_encode("x-access-token:" + token));
+  }
+  return redact_secrets(std::move(text), secrets);
 }
 
 Result<GitRun> run_git(RunContext& ctx, const std::vector<std::string>& args,

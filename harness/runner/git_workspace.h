@@ -22,7 +22,9 @@ inline Result<GitRun> run_git(RunContext& ctx, const std::vector<std::string>& a
   return run_git(ctx, args, ctx.clone_dir);
 }
 
-// `text` with every occurrence of the run's secrets (tokens, passwords) replaced.
+// `text` with every occurrence of the run's secrets replaced by "[redacted]": the env
+// file's (tokens, passwords, DSN keys, the hook id), the apps' secret variables, and the
+// token as git's Basic header carries it.
 std::string scrub_secrets(const RunContext& ctx, std::string text);
 
 }  // namespace mepsim::runner

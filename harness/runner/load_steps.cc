@@ -167,6 +167,63 @@ StepOutcome LoadSet::around_restart(const std::string& app,
   return outcome;
 }
 
+void LoadSet::mark_phase(const std::string& phase) {
+  for (auto& [name, load] : loads_) {
+    if (!load.final_report) load.generator->mark_phase(phase);
+  }
+}
+
+StepOutcome LoadSet::around_fault(const std::function<StepOutcome()>& fault) {
+  const std::uint64_t before = ctx_.log.published_count();
+  StepOutcome outcome = fault();
+  // A fault step publishes one or two events: far below the bound.
+  for (const auto& event : ctx_.log.retained_after(before, 64)) {
+    if (event.name == "fault.injected") {
+      ++faults_injected_;
+      ++faults_open_;
+      mark_phase(fmt::format("fault-{}", faults_injected_));
+    } else if (event.name == "fault.healed" && faults_open_ > 0 && --faults_open_ == 0) {
+      mark_phase(fmt::format("heal-{}", ++heals_));
+    }
+  }
+  return outcome;
+}
+
+void LoadSet::mark_converged() {
+  faults_open_ = 0;
+  mark_phase(fmt::format("converged-{}", faults_injected_));
+}
+
+Result<std::int64_t> LoadSet::lost_writes_now(const std::string& name) {
+  for (auto& [n, load] : loads_) {
+    if (n != name) continue;
+    if (load.final_report) {
+      return (*load.final_report)["writes"].value("lost", std::int64_t{0});
+    }
+    const auto database = database_of(ctx_, load.generator->options().app);
+    if (!database) {
+      return make_error(ErrorCode::not_found,
+                        "the app " + load.generator->options().app + " has no DATABASE_URL");
+    }
+    auto checked = load.generator->check_lost_writes(*database);
+    if (!checked) return checked.error();
+    return checked->lost;
+  }
+  return make_error(ErrorCode::not_found, "no load named " + name + " was started");
+}
+
+std::int64_t requests_during_faults(const std::vector<report::LoadSummary>& loads) {
+  std::int64_t requests = 0;
+  for (const auto& load : loads) {
+    const auto phases = load.figures.find("per_phase");
+    if (phases == load.figures.end() || !phases->is_object()) continue;
+    for (const auto& [phase, tally] : phases->items()) {
+      if (phase.rfind("fault-", 0) == 0) requests += tally.value("requests", std::int64_t{0});
+    }
+  }
+  return requests;
+}
+
 std::optional<nlohmann::json> LoadSet::report_json(const std::string& name) const {
   for (const auto& [n, load] : loads_) {
     if (n != name) continue;

@@ -42,6 +42,18 @@ class LoadSet {
   // the platform has replaced the containers (`restart -s`).
   StepOutcome around_restart(const std::string& app, const std::function<StepOutcome()>& restart);
 
+  // A fault step while loads run: each `fault.injected` it publishes opens a phase
+  // `fault-N` on the running loads; a `fault.healed` that leaves none open starts
+  // `heal-N`. A kill has no heal step: the faults left open close at convergence.
+  StepOutcome around_fault(const std::function<StepOutcome()>& fault);
+  // A `converged:` wait held: the faults are over, the loads count in `converged-N`.
+  void mark_converged();
+  // Faults injected so far in the run, loads or not.
+  int faults_injected() const { return faults_injected_; }
+
+  // The writes load `name` had accepted so far that MySQL lacks (ctx.lost_writes_now).
+  Result<std::int64_t> lost_writes_now(const std::string& name);
+
   std::optional<nlohmann::json> report_json(const std::string& name) const;
   std::vector<report::LoadSummary> summaries() const;
   // The first load's per-second series, on the scenario's data-plane axis.
@@ -56,8 +68,17 @@ class LoadSet {
   RunContext& ctx_;
   Instant origin_;
   std::vector<std::pair<std::string, Running>> loads_;  // in start order
+  void mark_phase(const std::string& phase);
+
   int toggles_ = 0;
+  int faults_injected_ = 0;
+  int faults_open_ = 0;
+  int heals_ = 0;
 };
+
+// Over a scenario's load reports: the requests counted in `fault-N` phases, that is sent
+// while a fault was active.
+std::int64_t requests_during_faults(const std::vector<report::LoadSummary>& loads);
 
 // The app a `scalingo … restart -s` line restarts and waits for; none for other lines.
 std::optional<std::string> synchronous_restart_of(const std::vector<std::string>& args);

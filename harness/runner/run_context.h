@@ -43,6 +43,9 @@ struct RunContext {
   rules::RuleOptions rule_options;      // final=false while the run goes on
   // A load's JSON report (harness/load's to_json) by its step name; null when unknown.
   std::function<std::optional<nlohmann::json>(const std::string& name)> load_report;
+  // The writes a running load had accepted so far and MySQL does not hold (a convergence
+  // check); an error when the load is unknown or MySQL cannot be asked.
+  std::function<Result<std::int64_t>(const std::string& name)> lost_writes_now;
   // Lets the platform and the fakes finish what the last action started: webhooks
   // delivered, the tasks due now run. Steps call it after acting.
   std::function<void()> settle;

@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <set>
 
+#include "harness/runner/fault_steps.h"
 #include "harness/runner/load_steps.h"
+#include "harness/runner/network_fault_steps.h"
 #include "harness/runner/report_markers.h"
 #include "harness/runner/repository_steps.h"
 #include "harness/runner/step_dispatch.h"
 #include "harness/runner/user_agents.h"
 #include "harness/runner/virtual_time.h"
+#include "harness/topology/network_links.h"
 #include "harness/topology/topology.h"
 #include "sim/core/rng.h"
 #include "sim/datastore/scratch_dir.h"
@@ -113,11 +116,13 @@ void run_on(Run& run, Topology& topology, EventLog& log, const std::filesystem::
                  .users = nullptr,
                  .rule_options = rule_options(run.scenario, false),
                  .load_report = {},
+                 .lost_writes_now = {},
                  .settle = {}};
   UserAgents users(ctx);
   ctx.users = &users;
   LoadSet loads(ctx);
   ctx.load_report = [&loads](const std::string& name) { return loads.report_json(name); };
+  ctx.lost_writes_now = [&loads](const std::string& name) { return loads.lost_writes_now(name); };
   ctx.settle = [&topology] { settle(topology); };
   std::vector<StepSpan> spans;
   if (auto cloned = make_working_clone(ctx); !cloned) {
@@ -131,6 +136,15 @@ void run_on(Run& run, Topology& topology, EventLog& log, const std::filesystem::
   run.report.loads = loads.summaries();
   run.report.series = loads.series();
   run.report.measurements = users.measurements();
+  run.report.faults_used = faults_used(ctx);
+  if (const auto* links = topology.network_links()) {
+    run.report.measurements["network_links"] = links->to_json();
+  }
+  if (loads.faults_injected() > 0) {
+    run.report.measurements["faults"] = {
+        {"injected", loads.faults_injected()},
+        {"requests_during", requests_during_faults(run.report.loads)}};
+  }
   run.report.timeline = log.retained();
   run.report.violations = rules::evaluate(run.report.timeline, rule_options(run.scenario, true));
   run.report.markers = markers_of(run.report.timeline, spans);
@@ -163,6 +177,7 @@ report::ScenarioReport run_scenario(const scenario::Scenario& scenario,
   topology_options.web_binary = options.web_binary;
   topology_options.mysql_url = options.mysql_url;
   topology_options.redis_url = options.redis_url;
+  topology_options.network_faults = uses_network_faults(scenario);
   auto topology = Topology::start(topology_options, real_clock, rng, log);
   report.topology_start_s = seconds_between(started, real_clock.now());
   auto folder = ScratchDir::create("mepsim-scenario");

@@ -50,6 +50,13 @@ StepOutcome run_step(const scenario::Step& step, StepEnvironment& env) {
             return StepOutcome::pass();
           },
           [&](const scenario::WaitUntilStep& s) {
+            if (std::holds_alternative<scenario::ConvergedExpect>(s.condition.value)) {
+              StepOutcome outcome = wait_until_paced(
+                  ctx.topology, [&] { return check_expectation(s.condition, ctx); }, s.timeout,
+                  env.time_scale, ctx.real_clock);
+              if (outcome.passed) env.loads.mark_converged();
+              return outcome;
+            }
             if (std::holds_alternative<scenario::LoadExpect>(s.condition.value)) {
               return wait_until_real([&] { return check_expectation(s.condition, ctx); }, s.timeout,
                                      ctx.real_clock);
@@ -66,7 +73,9 @@ StepOutcome run_step(const scenario::Step& step, StepEnvironment& env) {
             return outcome;
           },
           [&](const scenario::LoadStep& s) { return run_load_step(s, ctx, env.loads); },
-          [&](const scenario::FaultStep& s) { return run_fault_step(s, ctx); },
+          [&](const scenario::FaultStep& s) {
+            return env.loads.around_fault([&] { return run_fault_step(s, ctx); });
+          },
           [&](const scenario::ExpectStep& s) { return run_expect(s, ctx); },
       },
       step.body);

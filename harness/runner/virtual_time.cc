@@ -41,6 +41,9 @@ void pace_to(Topology& topology, Instant target, double time_scale, Clock& real_
 
 void settle(Topology& topology) {
   auto& platform = topology.platform();
+  // A container that died since the last look (a kill step, a crash under load) is
+  // replaced at a point of the step sequence, which keeps the replay exact.
+  platform.replace_crashed_containers();
   for (int round = 0; round < kSettleRoundsMax; ++round) {
     deliveries_idle(topology);
     const auto next = platform.next_due();
@@ -80,6 +83,35 @@ StepOutcome wait_until_real(const std::function<StepOutcome()>& check, Duration 
       return outcome;
     }
     real_clock.sleep(kPoll);
+  }
+}
+
+StepOutcome wait_until_paced(Topology& topology, const std::function<StepOutcome()>& check,
+                             Duration timeout, double time_scale, Clock& real_clock) {
+  constexpr auto kPoll = std::chrono::milliseconds(50);
+  auto& platform = topology.platform();
+  settle(topology);
+  const Instant real_deadline = real_clock.now() + timeout;
+  const Instant virtual_deadline = platform.now() + timeout;
+  while (true) {
+    StepOutcome outcome = check();
+    if (outcome.passed) return outcome;
+    if (real_clock.now() >= real_deadline) {
+      outcome.message = fmt::format(
+          "not within {} s of real time: {}",
+          std::chrono::duration_cast<std::chrono::seconds>(timeout).count(), outcome.message);
+      return outcome;
+    }
+    real_clock.sleep(kPoll);
+    Instant to = platform.now();
+    if (time_scale > 0) {
+      to += std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::nano>(kPoll) *
+                                                 time_scale);
+    } else if (const auto next = platform.next_due()) {
+      to = std::max(to, *next);
+    }
+    platform.advance_to(std::min(to, virtual_deadline));
+    settle(topology);
   }
 }
 

@@ -30,6 +30,13 @@ void advance(Topology& topology, Duration duration, double time_scale, Clock& re
 StepOutcome wait_until_real(const std::function<StepOutcome()>& check, Duration timeout,
                             Clock& real_clock);
 
+// Both at once, for a condition on the platform and the data plane (`converged:`): asked
+// every 50 ms of real time until `timeout` of it has passed; between two asks the platform
+// clock moves on — by the real time elapsed × `time_scale`, or to its next due task when
+// the scale is 0 — never past `timeout` of virtual time.
+StepOutcome wait_until_paced(Topology& topology, const std::function<StepOutcome()>& check,
+                             Duration timeout, double time_scale, Clock& real_clock);
+
 StepOutcome wait_until(Topology& topology, const std::function<StepOutcome()>& check,
                        Duration timeout, double time_scale, Clock& real_clock);
 

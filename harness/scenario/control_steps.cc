@@ -61,7 +61,7 @@ StepDraft parse_wait_until(yaml::Diagnostics& diag, const YAML::Node& value) {
 
 StepDraft parse_fault(yaml::Diagnostics& diag, const YAML::Node& value) {
   yaml::MapCursor map(diag, value, "fault step");
-  const auto action = map.choose({"kill", "stop", "start", "chaos"});
+  const auto action = map.choose({"kill", "stop", "start", "chaos", "network"});
   const auto node = action ? map.take(*action) : std::nullopt;
   if (!node) return {FaultStep{KillContainer{}}, "fault"};
   if (action == "kill") {
@@ -73,6 +73,15 @@ StepDraft parse_fault(yaml::Diagnostics& diag, const YAML::Node& value) {
     auto fault = chaos(diag, *node);
     auto description =
         shorten(fmt::format("fault chaos {} {}", fault.fake, fault.settings.dump()), 100);
+    return {FaultStep{std::move(fault)}, std::move(description)};
+  }
+  if (action == "network") {
+    auto fault = parse_network_fault(diag, *node);
+    auto description =
+        fault.heal
+            ? fmt::format("fault network {} heal", fault.link)
+            : shorten(fmt::format("fault network {} {}", fault.link, to_json(fault.policy).dump()),
+                      100);
     return {FaultStep{std::move(fault)}, std::move(description)};
   }
   DatastoreFault fault{yaml::read_choice(diag, *node, *action, {"redis", "mysql"}).value_or(""),

@@ -16,7 +16,7 @@
 namespace mepsim::scenario::expectations {
 
 // In the order scenario.h lists them: deployment, app, variables, containers, sentry,
-// github, mattermost, mail, mysql, redis, sessions, load, violations.
+// github, mattermost, mail, mysql, redis, sessions, load, converged, violations.
 const std::vector<std::string_view>& kinds();
 bool is_kind(std::string_view key);
 
@@ -39,6 +39,7 @@ Expectation parse_mattermost(yaml::Diagnostics& diag, const YAML::Node& value);
 Expectation parse_mail(yaml::Diagnostics& diag, const YAML::Node& value);
 Expectation parse_sessions(yaml::Diagnostics& diag, const YAML::Node& value);
 Expectation parse_load(yaml::Diagnostics& diag, const YAML::Node& value);
+Expectation parse_converged(yaml::Diagnostics& diag, const YAML::Node& value);
 Expectation parse_violations(yaml::Diagnostics& diag, const YAML::Node& value);
 
 }  // namespace mepsim::scenario::expectations

@@ -23,7 +23,7 @@ const std::vector<Kind>& table() {
       {"mattermost", parse_mattermost}, {"mail", parse_mail},
       {"mysql", parse_mysql},           {"redis", parse_redis},
       {"sessions", parse_sessions},     {"load", parse_load},
-      {"violations", parse_violations},
+      {"converged", parse_converged},   {"violations", parse_violations},
   };
   return kinds;
 }

@@ -23,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+#include "sim/net/fault_policy.h"
+
 namespace mepsim::scenario {
 
 using Duration = std::chrono::nanoseconds;
@@ -145,12 +147,27 @@ struct LoadExpect {
   std::optional<double> error_rate_max;  // non-2xx/3xx share, 0..1
   std::optional<std::int64_t> lost_writes_max;
   std::optional<std::int64_t> requests_min;
+  std::optional<std::int64_t> writes_accepted_min;  // reports the app answered 2xx
+  // Requests in the load's current phase (the last one a fault, heal or toggle opened):
+  // how long a fault stays on, counted in the load's own requests.
+  std::optional<std::int64_t> phase_requests_min;
   std::optional<double> session_losses_max;  // unexpected ones
   // Maintenance toggles made by `scalingo restart -s` while the load ran on the app.
   std::optional<std::int64_t> toggles_effective_min;  // took effect on every container
   std::optional<double> admin_session_retention_min;  // 0..1
   std::optional<std::int64_t> non_admin_logouts_min;  // logged out by maintenance
   std::optional<std::int64_t> non_admin_relogins_min;
+};
+
+// `converged: {app: histologe, load: mix, error_free_s: 3}` — the end of a heal phase:
+// every web container of the app's formation running, healthy and behind its router
+// (none awaiting a crash restart), the load's last `error_free_s` closed seconds answered
+// without a 5xx or a transport error, and every write it accepted so far found in MySQL.
+// Under `wait_until`, asked in real time while the platform's clock moves on paced.
+struct ConvergedExpect {
+  std::string app;
+  std::optional<std::string> load;
+  std::int64_t error_free_s = 3;
 };
 
 struct ViolationsExpect {
@@ -162,7 +179,7 @@ struct ViolationsExpect {
 using Expectation =
     std::variant<DeploymentExpect, AppExpect, VariablesExpect, ContainersExpect, SentryExpect,
                  GithubExpect, MessagesExpect /*mattermost*/, MysqlExpect, RedisExpect,
-                 SessionsExpect, LoadExpect, ViolationsExpect>;
+                 SessionsExpect, LoadExpect, ConvergedExpect, ViolationsExpect>;
 
 struct ExpectationAt {
   std::string kind;  // the key it was written under: "deployment", "mattermost", "mail"…
@@ -313,8 +330,15 @@ struct ChaosFault {
   std::string fake;         // "sentry", "brevo", "geocoding", "github", "mattermost"
   nlohmann::json settings;  // what the admin API's chaos endpoint takes
 };
+// `network: {link: mysql, latency_ms: 200, jitter_ms: 50}`: the link's whole policy from
+// now on (fault_policy.h's fields); `network: {link: mysql, heal: true}`: pass-through.
+struct NetworkFault {
+  std::string link;  // "mysql", "redis", "sentry", "brevo", "geocoding"
+  FaultPolicy policy;
+  bool heal = false;
+};
 struct FaultStep {
-  std::variant<KillContainer, DatastoreFault, ChaosFault> action;
+  std::variant<KillContainer, DatastoreFault, ChaosFault, NetworkFault> action;
 };
 
 struct ExpectStep {

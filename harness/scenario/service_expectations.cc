@@ -109,12 +109,17 @@ Expectation parse_load(yaml::Diagnostics& diag, const YAML::Node& value) {
   LoadExpect expect;
   map.get_required("name", expect.name, yaml::name);
   map.require_any({"p99_ms_max", "error_rate_max", "lost_writes_max", "requests_min",
-                   "session_losses_max", "toggles_effective_min", "admin_session_retention_min",
-                   "non_admin_logouts_min", "non_admin_relogins_min"});
+                   "writes_accepted_min", "phase_requests_min", "session_losses_max",
+                   "toggles_effective_min", "admin_session_retention_min", "non_admin_logouts_min",
+                   "non_admin_relogins_min"});
   map.get("p99_ms_max", expect.p99_ms_max, yaml::number(0, 1e9));
   map.get("error_rate_max", expect.error_rate_max, yaml::number(0, 1));
   map.get("lost_writes_max", expect.lost_writes_max, yaml::integer<std::int64_t>(0, kMaxCount));
   map.get("requests_min", expect.requests_min, yaml::integer<std::int64_t>(0, kMaxCount));
+  map.get("writes_accepted_min", expect.writes_accepted_min,
+          yaml::integer<std::int64_t>(0, kMaxCount));
+  map.get("phase_requests_min", expect.phase_requests_min,
+          yaml::integer<std::int64_t>(0, kMaxCount));
   map.get("session_losses_max", expect.session_losses_max, yaml::number(0, 1e12));
   map.get("toggles_effective_min", expect.toggles_effective_min,
           yaml::integer<std::int64_t>(0, kMaxCount));
@@ -123,6 +128,16 @@ Expectation parse_load(yaml::Diagnostics& diag, const YAML::Node& value) {
           yaml::integer<std::int64_t>(0, kMaxCount));
   map.get("non_admin_relogins_min", expect.non_admin_relogins_min,
           yaml::integer<std::int64_t>(0, kMaxCount));
+  return expect;
+}
+
+Expectation parse_converged(yaml::Diagnostics& diag, const YAML::Node& value) {
+  yaml::MapCursor map(diag, value, "converged expectation");
+  ConvergedExpect expect;
+  map.get_required("app", expect.app, yaml::name);
+  map.get("load", expect.load, yaml::name);
+  // A minute bounds it: a load's series keeps its last seconds in a ring.
+  map.get("error_free_s", expect.error_free_s, yaml::integer<std::int64_t>(1, 60));
   return expect;
 }
 

@@ -36,6 +36,8 @@ StepDraft parse_wait(yaml::Diagnostics& diag, const YAML::Node& value);
 StepDraft parse_wait_until(yaml::Diagnostics& diag, const YAML::Node& value);
 StepDraft parse_load(yaml::Diagnostics& diag, const YAML::Node& value);
 StepDraft parse_fault(yaml::Diagnostics& diag, const YAML::Node& value);
+// The value under `fault: {network: …}`.
+NetworkFault parse_network_fault(yaml::Diagnostics& diag, const YAML::Node& value);
 StepDraft parse_expect(yaml::Diagnostics& diag, const YAML::Node& value);
 
 // The first line of `text`, cut to `max_chars` with "…": free text in a description.

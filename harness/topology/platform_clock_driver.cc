@@ -9,6 +9,9 @@ namespace {
 // The longest the driver sleeps without looking again: bounds how late a task runs after
 // a change that the driver missed (each change also wakes it).
 constexpr auto kWakeupMax = std::chrono::milliseconds(50);
+// How often crashed containers are looked for (real time): Scalingo restarts one within
+// seconds.
+constexpr auto kCrashLookEvery = std::chrono::seconds(1);
 }  // namespace
 
 PlatformClockDriver::PlatformClockDriver(platform::Platform& platform, Clock& real_clock,
@@ -28,8 +31,13 @@ void PlatformClockDriver::stop() {
 }
 
 void PlatformClockDriver::loop() {
+  Instant crash_look_due = real_clock_.now();
   while (!stopping_) {
     const Instant target = real_clock_.now();
+    if (target >= crash_look_due) {
+      platform_.replace_crashed_containers();
+      crash_look_due = target + kCrashLookEvery;
+    }
     platform_.advance_to(target);
     Duration wait = kWakeupMax;
     if (auto next = platform_.next_due()) {

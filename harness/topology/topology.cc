@@ -14,6 +14,7 @@
 #include "harness/topology/app_database.h"
 #include "harness/topology/app_routers.h"
 #include "harness/topology/github_wiring.h"
+#include "harness/topology/network_links.h"
 #include "harness/topology/platform_clock_driver.h"
 #include "harness/topology/review_app_datastores.h"
 #include "harness/topology/settling_runtime.h"
@@ -92,6 +93,13 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   if (auto fakes = topology->start_third_party_fakes(profile.value(), rng); !fakes) {
     return fakes.error();
   }
+  if (options.network_faults) {
+    topology->network_links_ =
+        std::make_unique<NetworkLinks>(real_clock, rng.fork("network-links"));
+    if (auto routed = topology->network_links_->route(profile.value()); !routed) {
+      return routed.error();
+    }
+  }
   Rng fixtures_rng = rng.fork("fixtures");
   topology->fixture_password_ = draw_fixture_password(fixtures_rng);
   if (auto web = topology->start_web_runtime(web_binary.value()); !web) return web.error();
@@ -105,6 +113,13 @@ Result<std::unique_ptr<Topology>> Topology::start(const TopologyOptions& options
   }
   if (auto serving = topology->wait_until_serving(options.serving_timeout); !serving) {
     return serving.error();
+  }
+  if (topology->network_links_) {
+    topology->network_links_->serve_on(
+        topology->third_party_->admin(),
+        [platform = topology->platform_.get()](std::string name, std::vector<Field> fields) {
+          platform->publish_event(std::move(name), std::move(fields));
+        });
   }
   if (auto api = topology->start_scalingo_api(rng); !api) return api.error();
   if (auto github = topology->start_github(rng); !github) return github.error();
@@ -219,6 +234,10 @@ std::vector<Endpoint> Topology::endpoints() const {
   if (github_) {
     const auto repository = github_->endpoints();
     out.insert(out.end(), repository.begin(), repository.end());
+  }
+  if (network_links_) {
+    const auto links = network_links_->endpoints();
+    out.insert(out.end(), links.begin(), links.end());
   }
   if (run_dir_) {
     out.push_back({"logs", run_dir_->path().string(), "containers and console, removed at stop"});
@@ -464,6 +483,8 @@ void Topology::stop() {
   if (routers_) routers_->close();
   routers_.reset();
   processes_.reset();
+  // The containers are gone: nothing uses their links any more.
+  network_links_.reset();
   run_dir_.reset();
   if (redis_) {
     const auto exit = redis_->stop();

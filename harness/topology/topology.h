@@ -28,6 +28,7 @@ class SettlingRuntime;
 class ThirdPartyFakes;
 class GithubWiring;
 class ReviewAppDatastores;
+class NetworkLinks;
 namespace fakes::scalingo {
 class ScalingoApi;
 }  // namespace fakes::scalingo
@@ -55,6 +56,9 @@ struct TopologyOptions {
   // crashed), so that real boot times never change what the control plane decides.
   bool virtual_time = false;
   Instant virtual_start = default_scenario_start();
+  // One fault proxy per link between the web containers and what they call (MySQL, Redis,
+  // the third parties' fakes), pass-through until a fault is set (network_links.h).
+  bool network_faults = false;
 };
 
 struct Endpoint {
@@ -83,6 +87,8 @@ class Topology {
   platform::ProcessContainerRuntime& processes() { return *processes_; }
   MariadbServer* mariadb() { return mariadb_.get(); }  // null when attached
   RedisServer* redis() { return redis_.get(); }        // null when attached
+  // Null without network_faults.
+  NetworkLinks* network_links() { return network_links_.get(); }
   const MysqlUrl& mysql_url() const { return mysql_url_; }
   const RedisUrl& redis_url() const { return redis_url_; }
   const std::string& fixture_password() const { return fixture_password_; }
@@ -133,6 +139,8 @@ class Topology {
   // repository. Its origin outlives the platform, which reads releases from it.
   std::unique_ptr<GithubWiring> github_;
   std::unique_ptr<ReviewAppDatastores> review_datastores_;  // the platform's lifecycle hooks
+  // The apps' links to what they call, with network_faults.
+  std::unique_ptr<NetworkLinks> network_links_;
 };
 
 }  // namespace mepsim

@@ -26,12 +26,22 @@ Result<std::string> ModelContainerRuntime::start(const ContainerSpec& spec) {
 bool ModelContainerRuntime::healthy(const std::string& handle) {
   std::lock_guard lock(mutex_);
   const auto found = healthy_by_handle_.find(handle);
-  return found != healthy_by_handle_.end() && found->second;
+  return found != healthy_by_handle_.end() && found->second && !crashed_.contains(handle);
+}
+
+bool ModelContainerRuntime::alive(const std::string& handle) {
+  return healthy(handle);
+}
+
+void ModelContainerRuntime::crash(const std::string& handle) {
+  std::lock_guard lock(mutex_);
+  if (healthy_by_handle_.contains(handle)) crashed_.insert(handle);
 }
 
 void ModelContainerRuntime::stop(const std::string& handle) {
   std::lock_guard lock(mutex_);
   healthy_by_handle_.erase(handle);
+  crashed_.erase(handle);
 }
 
 std::size_t ModelContainerRuntime::running_count() const {

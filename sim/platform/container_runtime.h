@@ -62,12 +62,17 @@ class ModelContainerRuntime final : public ContainerRuntime {
   Result<std::string> start(const ContainerSpec& spec) override;
   bool healthy(const std::string& handle) override;
   void stop(const std::string& handle) override;
+  bool alive(const std::string& handle) override;
+  // The model's way for a running container to die, as a SIGKILL ends a process: neither
+  // healthy nor alive from now on, until the platform stops it.
+  void crash(const std::string& handle);
   std::size_t running_count() const;
 
  private:
   mutable std::mutex mutex_;
   std::uint64_t next_ = 1;
   std::map<std::string, bool> healthy_by_handle_;
+  std::set<std::string> crashed_;
 };
 
 }  // namespace mepsim::platform

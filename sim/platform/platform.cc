@@ -228,7 +228,8 @@ std::map<std::string, std::string> Platform::env_of(const AppState& app) const {
 
 Result<Container> Platform::start_container(AppState& app, const std::string& type, int index,
                                             const Deployment& release,
-                                            const ReleaseManifest& manifest) {
+                                            const ReleaseManifest& manifest,
+                                            const std::map<std::string, std::string>* env) {
   Container c;
   c.id = new_id("container");
   c.type = type;
@@ -240,7 +241,7 @@ Result<Container> Platform::start_container(AppState& app, const std::string& ty
   c.started_at = clock_.now();
   c.deployment_id = release.id;
   c.version = release.version;
-  c.env = env_of(app);
+  c.env = env != nullptr ? *env : env_of(app);
   c.env["CONTAINER"] = c.label;
   c.env["APP_VERSION"] = release.version;
   auto handle = runtime_.start({app.app.name, c.label, type, release.version, manifest, c.env});

@@ -138,6 +138,15 @@ class Platform {
   Result<Operation> restart(const std::string& app, const std::vector<std::string>& scope);
   Result<Operation> scale(const std::string& app, const std::vector<ProcessType>& changes);
   Result<Operation> operation(const std::string& app, const std::string& id) const;
+  // Scalingo restarts a container whose process died (a crash, an OOM kill, a SIGKILL): a
+  // look at every app's running containers, each dead one replaced by a new container of
+  // the same label, release and environment, healthy after the release's boot time. App
+  // event `crash` (type_data container_type, crash_logs); control-plane events
+  // `container.crashed` then `container.started`. Apps with a deployment booting or an
+  // operation running are left to those, which already judge their containers. Drivers
+  // call it: the runner when it settles, `mepsim up`'s clock driver every second. Returns
+  // how many containers it replaced.
+  int replace_crashed_containers();
 
   // One-off containers
   Result<OneOff> run(const std::string& app, const std::string& command,
@@ -187,8 +196,10 @@ class Platform {
   void schedule(Duration delay, std::string label, std::function<void()> task);
 
   AppState& add_app(const AppProfile& profile, const std::string& parent, int pr_number);
+  // `env`: the variables to start with; null: the app's current ones.
   Result<Container> start_container(AppState& app, const std::string& type, int index,
-                                    const Deployment& release, const ReleaseManifest& manifest);
+                                    const Deployment& release, const ReleaseManifest& manifest,
+                                    const std::map<std::string, std::string>* env = nullptr);
   void stop_containers(AppState& app, const std::vector<std::string>& container_ids);
   std::map<std::string, std::string> env_of(const AppState& app) const;
   Result<void> no_operation_running(const AppState& app) const;
@@ -206,6 +217,8 @@ class Platform {
   void finish_restart(const std::string& app_id, const std::string& op_id,
                       const std::vector<std::string>& old, const std::vector<std::string>& fresh,
                       Instant started_at);
+  void finish_crash_restart(const std::string& app_id, const std::string& container_id,
+                            Instant started_at);
   void finish_scale(const std::string& app_id, const std::string& op_id,
                     const std::vector<std::string>& fresh, Instant started_at);
   void set_status(AppState& app, Deployment& d, DeploymentStatus status, const std::string& line);

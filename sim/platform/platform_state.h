@@ -33,6 +33,9 @@ struct Platform::AppState {
   DeployPhase phase = DeployPhase::build;
   ReleaseManifest building_manifest;
   std::vector<std::string> booting_container_ids;
+  // Replacements of crashed containers not yet judged healthy: not replaced again until
+  // they are, so a release that crashes at once ends in `repeated_crash`, not a loop.
+  std::set<std::string> crash_replacement_ids;
   Duration boot_drawn{};  // this deployment's boot time, drawn once from the manifest's
   Instant boot_started_at{};
 

@@ -56,6 +56,25 @@ Result<std::vector<RouteFault>> parse_faults(const YamlReader& reader, const YAM
   return faults;
 }
 
+Result<ReleaseDefects> parse_defects(const YamlReader& reader, const YAML::Node& map) {
+  ReleaseDefects d;
+  YAML::Node rate_node;
+  auto read = reader.read_map(
+      map, "'defects'",
+      {{"drop_write_rate",
+        [&](const YAML::Node& value) -> Result<void> {
+          rate_node = value;
+          return reader.into(d.drop_write_rate, "drop_write_rate")(value);
+        }},
+       {"ignore_maintenance", reader.into(d.ignore_maintenance, "ignore_maintenance")}},
+      {});
+  if (!read) return read.error();
+  if (d.drop_write_rate < 0 || d.drop_write_rate > 1) {
+    return reader.error_at(rate_node, "'drop_write_rate' must be between 0 and 1");
+  }
+  return d;
+}
+
 }  // namespace
 
 Result<ReleaseManifest> parse_release_manifest(const std::string& yaml_text,
@@ -110,6 +129,13 @@ Result<ReleaseManifest> parse_release_manifest(const std::string& yaml_text,
           if (!f) return f.error();
           manifest.faults = std::move(f.value());
           return {};
+        }},
+       {"defects",
+        [&](const YAML::Node& value) -> Result<void> {
+          auto d = parse_defects(reader, value);
+          if (!d) return d.error();
+          manifest.defects = d.value();
+          return {};
         }}},
       {"version"});
   if (!read) return read.error();
@@ -141,6 +167,11 @@ std::string to_yaml(const ReleaseManifest& manifest) {
           << YAML::Key << "error_rate" << YAML::Value << f.error_rate << YAML::EndMap;
     }
     out << YAML::EndSeq;
+  }
+  if (manifest.defects.drop_write_rate > 0 || manifest.defects.ignore_maintenance) {
+    out << YAML::Key << "defects" << YAML::Value << YAML::BeginMap << YAML::Key << "drop_write_rate"
+        << YAML::Value << manifest.defects.drop_write_rate << YAML::Key << "ignore_maintenance"
+        << YAML::Value << manifest.defects.ignore_maintenance << YAML::EndMap;
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

@@ -16,6 +16,9 @@
 //   faults:
 //     - route: /bo           # this share of the route's requests fail with a 500
 //       error_rate: 0.05
+//   defects:                 # a broken replica, for negative tests: mepsim must catch it
+//     drop_write_rate: 0.5   # this share of accepted reports rolled back after the answer
+//     ignore_maintenance: true  # MAINTENANCE_ENABLE=1 announced by /health, never applied
 
 #include <string>
 #include <vector>
@@ -35,6 +38,14 @@ struct RouteFault {
   double error_rate = 0;
 };
 
+// Defects planted in the replica of the app itself: behaviour the real app never has,
+// there so that a negative test can prove the harness catches a replica that loses an
+// acknowledged write or lets users through maintenance.
+struct ReleaseDefects {
+  double drop_write_rate = 0;
+  bool ignore_maintenance = false;
+};
+
 struct ReleaseManifest {
   std::string version;
   std::vector<Migration> migrations;
@@ -44,6 +55,7 @@ struct ReleaseManifest {
   int session_format = 1;
   std::string cache_namespace = "v1";
   std::vector<RouteFault> faults;
+  ReleaseDefects defects;
 };
 
 // The manifest as YAML that parse_release_manifest reads back to the same values: what a

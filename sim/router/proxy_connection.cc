@@ -5,6 +5,8 @@
 #include <boost/asio/strand.hpp>
 #include <chrono>
 
+#include "sim/router/request_rewrite.h"
+
 namespace mepsim::router {
 
 namespace asio = boost::asio;
@@ -14,18 +16,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// An incoming id longer than this is replaced: it ends up in logs and headers downstream.
-constexpr std::size_t kRequestIdBytesMax = 200;
 constexpr std::size_t kDiscardChunkBytes = 64 * 1024;
-
-// Headers that describe one hop, not the message: each side of the router sets its own.
-void erase_hop_by_hop(http::fields& fields) {
-  for (const auto field : {http::field::connection, http::field::keep_alive,
-                           http::field::proxy_connection, http::field::te, http::field::trailer,
-                           http::field::transfer_encoding, http::field::upgrade}) {
-    fields.erase(field);
-  }
-}
 
 std::string_view page_for(http::status status) {
   switch (status) {
@@ -48,12 +39,6 @@ std::string_view page_for(http::status status) {
              "<h1>Bad gateway</h1><p>The application's answer could not be read.</p>"
              "</body></html>\n";
   }
-}
-
-bool is_parse_error(beast::error_code ec) {
-  static const auto& http_category = http::make_error_code(http::error::end_of_stream).category();
-  return ec.category() == http_category && ec != http::error::end_of_stream &&
-         ec != http::error::partial_message;
 }
 
 // Only these are sent twice: a retried GET or HEAD cannot have
@@ -91,7 +76,7 @@ void ProxyConnection::stop_when_idle() {
 void ProxyConnection::read_request() {
   if (state_->closing) return shutdown();
   parser_.emplace();
-  parser_->body_limit(state_->options.request_body_bytes_max);
+  apply_request_limits(*parser_, state_->options);
   client_.expires_after(state_->options.client_idle_timeout);
   waiting_for_request_ = true;
   http::async_read(
@@ -104,11 +89,9 @@ void ProxyConnection::on_request(beast::error_code ec) {
   request_id_.clear();
   sampled_ = false;
   served_by_.reset();
-  if (ec == http::error::body_limit || (ec && is_parse_error(ec))) {
+  if (const auto refusal = refusal_for(ec)) {
     linger_ = true;
-    return reply_local(
-        ec == http::error::body_limit ? http::status::payload_too_large : http::status::bad_request,
-        false);
+    return reply_local(*refusal, false);
   }
   // The client left, went quiet past the idle timeout, or the router is closing.
   if (ec) return shutdown();
@@ -126,36 +109,7 @@ void ProxyConnection::on_request(beast::error_code ec) {
 }
 
 void ProxyConnection::prepare_upstream_request() {
-  const auto incoming = request_.find("X-Request-Id");
-  if (incoming != request_.end() && !incoming->value().empty() &&
-      incoming->value().size() <= kRequestIdBytesMax) {
-    request_id_ = std::string(incoming->value());
-  } else {
-    request_id_ = fmt::format("mepsim-{}", state_->request_ids.fetch_add(1) + 1);
-    request_.set("X-Request-Id", request_id_);
-  }
-  // The body was read whole: it goes upstream with a length, whatever framing it came in.
-  const bool had_body = request_.has_content_length() || request_.chunked();
-  erase_hop_by_hop(request_);
-  // The router answers 100-continue itself by reading the body; the backend must not.
-  request_.erase(http::field::expect);
-  if (had_body) request_.content_length(request_.body().size());
-  if (!client_address_.empty()) {
-    const auto forwarded = request_.find("X-Forwarded-For");
-    if (forwarded == request_.end()) {
-      request_.set("X-Forwarded-For", client_address_);
-    } else {
-      const auto earlier = forwarded->value();
-      request_.set(
-          "X-Forwarded-For",
-          fmt::format("{}, {}", std::string_view(earlier.data(), earlier.size()), client_address_));
-    }
-  }
-  if (request_.find("X-Forwarded-Proto") == request_.end()) {
-    request_.set("X-Forwarded-Proto", "http");
-  }
-  request_.version(11);
-  request_.keep_alive(true);
+  request_id_ = rewrite_for_upstream(request_, client_address_, state_->request_ids);
 }
 
 void ProxyConnection::forward(const BackendState* exclude) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "sim/web/signalement_fields.h"
 #include "sim/web/sql_datetime.h"
@@ -240,6 +241,10 @@ Result<SignalementRecord> AppDatabase::in_transaction(F&& body) {
     }
     missing_counter_year_.reset();
     result = body();
+    if (result && std::exchange(discard_next_, false)) {
+      (void)send([](MysqlConnection& c) { return c.rollback(); });
+      return result;
+    }
     if (result) {
       // A COMMIT that fails leaves nothing: the server rolls the transaction back.
       auto committed = send([](MysqlConnection& c) { return c.commit(); });

@@ -122,6 +122,9 @@ class AppDatabase {
   Result<std::vector<std::vector<std::string>>> territories();
 
   Result<void> record_job_event(const JobEvent& event, Instant now);
+  // A broken replica's planted defect (negative tests): the next report transaction is
+  // rolled back where it would commit, and reported as committed.
+  void discard_next_transaction() { discard_next_ = true; }
   // How many statements this connection sent: the container's metrics count them.
   std::uint64_t queries() const { return queries_; }
 
@@ -157,6 +160,7 @@ class AppDatabase {
 
   MysqlConnection connection_;
   std::uint64_t queries_ = 0;
+  bool discard_next_ = false;
   std::optional<MysqlUrl> url_;  // set by open(): what reconnect() uses
   Duration connect_timeout_{};
   bool connection_lost_ = false;

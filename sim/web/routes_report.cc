@@ -72,6 +72,13 @@ void after_report_written(AppContext& app, const SignalementRecord& report,
   }
 }
 
+// A broken replica's planted defect (negative tests): a share of the reports answered 201
+// are never committed.
+void maybe_drop_write(AppContext& app, AppDatabase& db) {
+  const double rate = app.config().release.defects.drop_write_rate;
+  if (rate > 0 && app.rng().uniform_real(0, 1) < rate) db.discard_next_transaction();
+}
+
 }  // namespace
 
 // What the database refuses of a report is the sender's mistake, not the app's failure.
@@ -144,6 +151,7 @@ Result<void> draft_send(AppContext& app, Exchange& ex) {
     return {};
   }
   JobEvent geocoding = geocode(app, read.input);
+  maybe_drop_write(app, *db.value());
   auto sent = db.value()->send_draft(uuid, read.input, random_uuid_v4(), random_hex(16), app.now());
   if (!sent) return refuse_report(ex, sent.error());
   after_report_written(app, sent.value(), read.input, std::move(geocoding));
@@ -174,6 +182,7 @@ Result<SignalementRecord> create_report(AppContext& app, SignalementInput input)
   auto db = app.database();
   if (!db) return db.error();
   JobEvent geocoding = geocode(app, input);
+  maybe_drop_write(app, *db.value());
   auto created = db.value()->create_signalement(input, random_uuid_v4(), random_hex(16), app.now());
   if (!created) return created.error();
   after_report_written(app, created.value(), input, std::move(geocoding));

@@ -40,7 +40,8 @@ std::string client_ip_of(const Request& request) {
 // The maintenance listener's answer, if it stops the request.
 bool apply_maintenance(AppContext& app, Exchange& ex) {
   const auto& config = app.config();
-  if (!config.maintenance) return false;
+  // A broken replica's planted defect (negative tests): maintenance announced, not applied.
+  if (!config.maintenance || config.release.defects.ignore_maintenance) return false;
   const SessionUser* seen =
       config.listener_order == ListenerOrder::after_firewall && ex.user ? &*ex.user : nullptr;
   switch (maintenance_decision(ex.target.path, seen)) {

@@ -4,10 +4,16 @@
 // merges the review_app pull request: R3) appear without a reload, then leaves a
 // screenshot in the build folder (dashboard.png). Neither the page nor its feeds hold a
 // secret of the env file. `mepsim report open` serves the same page on a finished run's
-// JSON report (its screenshot: dashboard-report.png).
+// JSON report (its screenshot: dashboard-report.png). A real `mepsim load` posts its
+// seconds to the page while it runs (dashboard-load.png) and outlives a dashboard that
+// hangs.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -67,6 +73,46 @@ std::string read_feed(const std::string& base_url, std::size_t bytes_max) {
     return stream.size() < bytes_max;
   });
   return stream;
+}
+
+// A loopback port whose connections the kernel accepts into the backlog and nobody ever
+// reads or answers: a dashboard that hangs.
+class SilentListener {
+ public:
+  SilentListener() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    auto* any = reinterpret_cast<sockaddr*>(&address);
+    EXPECT_EQ(bind(fd_, any, length), 0);
+    EXPECT_EQ(listen(fd_, 64), 0);
+    EXPECT_EQ(getsockname(fd_, any, &length), 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { close(fd_); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_;
+  std::uint16_t port_ = 0;
+};
+
+// The URL `mepsim report open` prints, once it does.
+std::string printed_url(MepsimProcess& process) {
+  const std::regex url_line(R"(mepsim: dashboard (http://127\.0\.0\.1:[0-9]+/))");
+  std::smatch match;
+  for (int i = 0; i < 300; ++i) {
+    const std::string output = process.output();
+    if (std::regex_search(output, match, url_line)) return match[1];
+    std::this_thread::sleep_for(100ms);
+  }
+  return "";
+}
+
+json read_json_file(const fs::path& path) {
+  std::ifstream in(path);
+  return json::parse(in, nullptr, false);
 }
 
 class DashboardLive : public ::testing::Test {
@@ -231,6 +277,109 @@ TEST_F(DashboardLive, ShowsAToggleAndADeploymentAsTheyHappen) {
   std::ofstream(png, std::ios::binary) << shot.value();
   EXPECT_TRUE(shot.value().starts_with("\x89PNG\r\n\x1a\n"));
   EXPECT_GT(shot.value().size(), 20'000u);
+}
+
+TEST_F(DashboardLive, ALoadsSecondsAreChartedWhileItRuns) {
+  // A real `mepsim load` on histologe posts each closed second: the open page draws its
+  // latency percentiles (p99 with its legend) and its session losses before the load has
+  // ended (its lost writes are not checked yet), without a reload; at the end the load's
+  // report counts every second delivered and the page shows the lost writes the last
+  // second brought again. `mepsim report open` on that report draws the same charts.
+  auto browser = HeadlessChromium::open(url_, scratch_->path() / "browser-load");
+  ASSERT_TRUE(browser) << browser.error().message;
+  auto& page = *browser.value();
+  ASSERT_TRUE(page.wait_until(
+      "document.body.dataset.script === 'ready' && document.body.dataset.feed === 'open'",
+      kShownWithin))
+      << page.log_tail();
+  ASSERT_TRUE(page.evaluate("window.mepsimLoadedOnce = true; true"));
+  const fs::path report_path = scratch_->path() / "load.json";
+  MepsimProcess load({"load", "--app", "histologe", "--env-file", env_file_.string(), "--rate",
+                      "20", "--duration", "20s", "--mix", "anonymous=60,partner=30,admin=10",
+                      "--name", "live-load", "--json", report_path.string()});
+  const std::string panel = "document.querySelector('article.load[data-load=\"live-load\"]')";
+  const std::string drawn = "(() => { const a = " + panel + R"js(; if (!a) return false;
+    const latency = a.querySelector('.chart-box[data-chart="load-latency"]');
+    const xs = new Set([...latency.querySelectorAll('polyline.series[data-series="p99"]')]
+      .flatMap((l) => l.getAttribute('points').trim().split(' '))
+      .map((p) => Math.floor(parseFloat(p.split(',')[0]))));
+    const label = [...latency.querySelectorAll('text.legend-label')].some((t) => t.textContent === 'p99');
+    return xs.size >= 3 && label &&
+      a.querySelector('.chart-box[data-chart="load-sessions"] polyline.series') !== null; })())js";
+  ASSERT_TRUE(page.wait_until(drawn, kShownWithin)) << load.output();
+  auto lost = page.evaluate(panel + ".querySelector('[data-fact=\"lost-writes\"]').textContent");
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost.value(), "not checked yet") << "the charts came only once the load had ended";
+  auto shot = page.screenshot_png();
+  ASSERT_TRUE(shot) << shot.error().message;
+  std::ofstream(fs::path(MEPSIM_DASHBOARD_SCREENSHOT).replace_filename("dashboard-load.png"),
+                std::ios::binary)
+      << shot.value();
+
+  const auto ended = load.wait_exit(180);
+  ASSERT_TRUE(ended) << load.output();
+  EXPECT_EQ(ended->code, 0) << load.output();
+  const json report = read_json_file(report_path);
+  ASSERT_TRUE(report.is_object()) << load.output();
+  const auto& posted = report.at("dashboard");
+  EXPECT_EQ(posted.at("name"), "live-load");
+  EXPECT_EQ(posted.at("dropped"), 0) << posted.dump();
+  EXPECT_GE(posted.at("posted").get<std::int64_t>(),
+            static_cast<std::int64_t>(report.at("series").size()));
+  EXPECT_TRUE(page.wait_until(panel +
+                                  ".querySelector('[data-fact=\"lost-writes\"]').textContent === " +
+                                  single_quoted(report.at("writes").at("lost").dump()),
+                              kShownWithin))
+      << "the lost writes did not reach the page";
+  auto loaded_once = page.evaluate("window.mepsimLoadedOnce === true");
+  ASSERT_TRUE(loaded_once);
+  EXPECT_EQ(loaded_once.value(), true) << "the page was reloaded";
+
+  MepsimProcess open({"report", "open", report_path.string()});
+  const std::string report_url = printed_url(open);
+  ASSERT_FALSE(report_url.empty()) << open.output();
+  auto reader = HeadlessChromium::open(report_url, scratch_->path() / "browser-load-report");
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_TRUE(reader.value()->wait_until("document.body.dataset.mode === 'report' && " + drawn,
+                                         kShownWithin))
+      << reader.value()->log_tail();
+  EXPECT_EQ(open.terminate().code, 0) << open.output();
+}
+
+TEST_F(DashboardLive, ALoadOutlivesADashboardThatHangs) {
+  // The env file names a dashboard that accepts connections and never answers: the load
+  // runs its course and exits 0, warns once, and reports the seconds it could not deliver.
+  SilentListener silent;
+  const fs::path env_copy = scratch_->path() / "env-silent-dashboard";
+  {
+    std::ifstream in(env_file_);
+    std::ofstream out(env_copy);
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("MEPSIM_DASHBOARD_URL=")) {
+        line = "MEPSIM_DASHBOARD_URL=http://127.0.0.1:" + std::to_string(silent.port()) + "/";
+      }
+      out << line << "\n";
+    }
+  }
+  const fs::path report_path = scratch_->path() / "load-silent.json";
+  const auto ran = run_shell(single_quoted(MEPSIM_BINARY) + " load --app histologe --env-file " +
+                             single_quoted(env_copy.string()) + " --rate 10 --duration 6s --json " +
+                             single_quoted(report_path.string()) + " 2>&1");
+  EXPECT_EQ(ran.code, 0) << ran.output;
+  std::size_t warnings = 0;
+  for (auto at = ran.output.find("does not take the load's seconds"); at != std::string::npos;
+       at = ran.output.find("does not take the load's seconds", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 1u) << ran.output;
+  EXPECT_NE(ran.output.find("seconds not delivered"), std::string::npos) << ran.output;
+  const json report = read_json_file(report_path);
+  ASSERT_TRUE(report.is_object()) << ran.output;
+  EXPECT_GT(report.at("requests").get<std::int64_t>(), 0);
+  const auto& posted = report.at("dashboard");
+  EXPECT_EQ(posted.at("posted"), 0) << posted.dump();
+  EXPECT_GT(posted.at("dropped").get<std::int64_t>(), 0) << posted.dump();
+  EXPECT_EQ(posted.at("dropped"), posted.at("offered")) << posted.dump();
 }
 
 TEST(DashboardReport, ReportOpenServesAFinishedRun) {

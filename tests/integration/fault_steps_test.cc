@@ -1,7 +1,7 @@
 // Fault steps against a whole topology on virtual time, in-process: a fake's chaos set
 // through the admin API, Redis and MySQL stopped and started again under the app, and a web
-// container killed while the router keeps the app answering. The kill goes last: the
-// suite shares one topology and a killed container stays dead.
+// container killed while the router keeps the app answering, then restarted by the
+// platform. The kill goes last: the suite shares one topology.
 
 #include "harness/runner/fault_steps.h"
 
@@ -17,6 +17,7 @@
 
 #include "fakes/common/chaos.h"
 #include "harness/runner/virtual_time.h"
+#include "harness/topology/app_routers.h"
 #include "harness/topology/third_party_fakes.h"
 #include "harness/topology/topology.h"
 #include "sim/core/clock.h"
@@ -103,6 +104,7 @@ class FaultSteps : public ::testing::Test {
                               .users = nullptr,
                               .rule_options = {},
                               .load_report = {},
+                              .lost_writes_now = {},
                               .settle = [] { runner::settle(*topology_); }};
   }
   static runner::StepOutcome run(const scenario::FaultStep& step) {
@@ -284,7 +286,8 @@ TEST_F(FaultSteps, MysqlStoppedAnswers503StartedAgainKeepsData) {
 TEST_F(FaultSteps, KillWeb1LeavesWeb2Serving) {
   // Killing web-1 ends its process; the router answers the health route from web-2
   // (each GET that meets the dead one is retried there); the event names the app and the
-  // container but no pid; a second kill of the dead container fails.
+  // container but no pid; the platform then restarts web-1 as Scalingo restarts a crashed
+  // container: a new process, behind the router once booted.
   auto containers = topology_->platform().containers("histologe");
   ASSERT_TRUE(containers);
   const auto web1 = std::find_if(containers->begin(), containers->end(),
@@ -310,9 +313,20 @@ TEST_F(FaultSteps, KillWeb1LeavesWeb2Serving) {
   for (const auto& field : event->fields) EXPECT_NE(field.key, "pid");
   EXPECT_TRUE(listed(faults_used(), "kill:histologe/web-1"));
 
-  auto again = run(kill_step("histologe", "web-1"));
-  EXPECT_FALSE(again.passed);
-  EXPECT_NE(again.message.find("already exited"), std::string::npos) << again.message;
+  const auto crashed = last_event("container.crashed");
+  ASSERT_TRUE(crashed) << "the platform did not see web-1 die";
+  EXPECT_EQ(crashed->field("container"), "web-1");
+  runner::advance(*topology_, 60s, 0, clock_);
+  EXPECT_TRUE(last_event("container.recovered"));
+  containers = topology_->platform().containers("histologe");
+  ASSERT_TRUE(containers);
+  const auto replaced = std::find_if(containers->begin(), containers->end(),
+                                     [](const auto& c) { return c.label == "web-1"; });
+  ASSERT_NE(replaced, containers->end());
+  const pid_t new_pid = topology_->processes().pid_of(replaced->runtime_id);
+  EXPECT_GT(new_pid, 0);
+  EXPECT_NE(new_pid, pid);
+  EXPECT_TRUE(topology_->routers().is_backend(replaced->runtime_id));
 }
 
 }  // namespace

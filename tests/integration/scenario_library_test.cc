@@ -1,9 +1,12 @@
 // The scenario library of scenarios/ as CI and users run it: through `mepsim run`, with its
 // three reports; replayed from a seed; and each negative scenario proved to depend on the
 // violation it expects.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -28,6 +31,38 @@ std::string fingerprint_in(const std::string& output) {
   std::smatch m;
   const std::regex line("mepsim: fingerprint ([0-9a-f]{64})");
   return std::regex_search(output, m, line) ? m[1].str() : "";
+}
+
+// The fault suite (scenarios/faults/) within the library's report: each scenario injected
+// its faults under load, sent requests while they were active, and lost no accepted write.
+// The totals go to the test's output (the figures a release note quotes).
+void expect_fault_suite_converged(const nlohmann::json& report) {
+  std::int64_t faults = 0, requests_during = 0, lost = 0, accepted = 0;
+  int scenarios = 0;
+  for (const auto& s : report["scenarios"]) {
+    const auto tags = s.value("tags", std::vector<std::string>{});
+    if (std::find(tags.begin(), tags.end(), "faults") == tags.end()) continue;
+    ++scenarios;
+    const auto& measured = s["measurements"];
+    ASSERT_TRUE(measured.contains("faults")) << s["name"] << ": no fault measured";
+    EXPECT_GE(measured["faults"]["injected"].get<std::int64_t>(), 1) << s["name"];
+    EXPECT_GE(measured["faults"]["requests_during"].get<std::int64_t>(), 1) << s["name"];
+    faults += measured["faults"]["injected"].get<std::int64_t>();
+    requests_during += measured["faults"]["requests_during"].get<std::int64_t>();
+    EXPECT_FALSE(s["faults_used"].empty()) << s["name"];
+    for (const auto& load : s["loads"]) {
+      const auto& writes = load["figures"]["writes"];
+      ASSERT_TRUE(writes["lost"].is_number()) << s["name"] << ": lost writes not checked";
+      lost += writes["lost"].get<std::int64_t>();
+      accepted += writes["accepted"].get<std::int64_t>();
+    }
+  }
+  EXPECT_GE(scenarios, 4) << "the fault suite is scenarios/faults/";
+  EXPECT_EQ(lost, 0);
+  std::cout << fmt::format(
+      "fault suite: {} scenarios, {} faults injected, {} requests sent while active, {} writes "
+      "accepted, {} lost\n",
+      scenarios, faults, requests_during, accepted, lost);
 }
 
 // Goal: the README's main command passes on the whole library and writes the three reports.
@@ -58,6 +93,7 @@ TEST(ScenarioLibrary, PassesWithItsReports) {
   }
   EXPECT_EQ(testcases, files->size());
   EXPECT_NE(read_file(html).find("<svg"), std::string::npos);
+  expect_fault_suite_converged(report);
 }
 
 // Goal: the control plane replays exactly — the same seed twice, the same fingerprint.

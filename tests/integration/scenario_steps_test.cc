@@ -46,6 +46,7 @@ class ScenarioSteps : public ::testing::Test {
                           .users = nullptr,
                           .rule_options = {},
                           .load_report = {},
+                          .lost_writes_now = {},
                           .settle = [] { settle(*topology_); }};
     users_ = new UserAgents(*ctx_);
     ctx_->users = users_;

@@ -226,6 +226,29 @@ TEST(LoadGenerator, StopIsBoundedIdempotentAndCountsWhatItCut) {
   EXPECT_GT(report.unsent_at_stop, 0);
 }
 
+TEST(LoadGenerator, ClosedSecondsCarryTheirPhase) {
+  // Each closed second names the phase in effect when it ended (a mark 1.2 s in leaves
+  // second 0 in the first phase); closed_seconds_after gives those after a second.
+  TestServer server([](const web::Request& r) { return ok(r); });
+  RealClock clock;
+  auto o = fixed_path_options(server.url());
+  o.rate_per_s = 50;
+  auto gen = start(o, clock);
+  ASSERT_TRUE(gen);
+  clock.sleep(1200ms);
+  gen->mark_phase("toggle");
+  clock.sleep(1500ms);
+  gen->stop();
+  const auto all = gen->closed_seconds_after(-1);
+  ASSERT_GE(all.size(), 3u);
+  EXPECT_EQ(all.front().second, 0);
+  EXPECT_EQ(all.front().phase, "load");
+  EXPECT_EQ(all.back().phase, "toggle");
+  const auto later = gen->closed_seconds_after(0);
+  ASSERT_EQ(later.size(), all.size() - 1);
+  EXPECT_EQ(later.front().second, 1);
+}
+
 TEST(LoadGenerator, OptionsAreCheckedFirst) {
   // Each mistake is refused with the option's name; nothing starts.
   RealClock clock;

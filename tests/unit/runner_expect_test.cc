@@ -108,6 +108,34 @@ TEST(LoadExpect, EveryFigureIsGuarded) {
   EXPECT_EQ(pending.message.find("p99"), std::string::npos) << pending.message;
 }
 
+TEST(LoadExpect, PhaseRequestsCountTheLatestPhaseOnly) {
+  // phase_requests_min looks at the phase opened last (a fault's), not the whole load.
+  scenario::LoadExpect expect;
+  expect.name = "mix";
+  expect.phase_requests_min = 50;
+  nlohmann::json report = {{"per_phase",
+                            {{"load", {{"start_s", 0.0}, {"requests", 400}}},
+                             {"fault-1", {{"start_s", 9.5}, {"requests", 20}}}}}};
+  const auto few = check_load_report(expect, report);
+  EXPECT_FALSE(few.passed);
+  EXPECT_NE(few.message.find("phase fault-1: requests is 20, expected ≥ 50"), std::string::npos)
+      << few.message;
+  report["per_phase"]["fault-1"]["requests"] = 50;
+  EXPECT_TRUE(check_load_report(expect, report).passed);
+  EXPECT_FALSE(check_load_report(expect, nlohmann::json::object()).passed);
+}
+
+TEST(LoadExpect, AcceptedWritesAreALowerBound) {
+  // writes_accepted_min holds at or above the bound, and says what it found below it.
+  scenario::LoadExpect expect;
+  expect.name = "mix";
+  expect.writes_accepted_min = 3;
+  EXPECT_TRUE(check_load_report(expect, {{"writes", {{"accepted", 3}}}}).passed);
+  const auto few = check_load_report(expect, {{"writes", {{"accepted", 2}}}});
+  EXPECT_FALSE(few.passed);
+  EXPECT_NE(few.message.find("writes.accepted"), std::string::npos) << few.message;
+}
+
 TEST(LoadExpect, MaintenanceTogglesAreCheckedFromTheReport) {
   // The toggle test's figures are lower bounds; without toggles (null) they fail.
   scenario::LoadExpect expect;
@@ -148,6 +176,34 @@ TEST(LoadExpect, ErrorRateCountsTransportErrorsOnce) {
   EXPECT_TRUE(check_load_report(expect, report).passed);
   EXPECT_FALSE(
       check_load_report(expect, {{"requests", 0}, {"status", nlohmann::json::object()}}).passed);
+}
+
+TEST(ConvergedExpect, ErrorFreeTailLooksAtTheLastSecondsOnly) {
+  // A 503 or a transport error in the last seconds breaks convergence, one before them does
+  // not; a second without answers breaks it too, and so does a series too short or one
+  // with too few seconds after the faults' end.
+  auto second = [](int t, int requests, int errors, nlohmann::json status) {
+    return nlohmann::json{
+        {"t_s", t}, {"requests", requests}, {"errors", errors}, {"status", status}};
+  };
+  nlohmann::json report = {
+      {"series",
+       {second(0, 10, 0, {{"503", 4}, {"200", 6}}), second(1, 10, 2, {{"200", 8}}),
+        second(2, 10, 0, {{"200", 10}}), second(3, 9, 0, {{"302", 9}})}}};
+  EXPECT_EQ(error_free_tail(report, 2), "");
+  EXPECT_EQ(error_free_tail(report, 3), "second 1: 2 transport errors");
+  EXPECT_EQ(error_free_tail(report, 4), "second 0: 4 answers 503");
+  EXPECT_EQ(error_free_tail(report, 5),
+            "4 closed seconds since second 0 (the faults' end), 5 wanted");
+  // Seconds from before the last fault or heal phase tell nothing of the heal.
+  report["per_phase"] = {
+      {"run", {{"start_s", 0.0}}}, {"fault-1", {{"start_s", 0.5}}}, {"heal-1", {{"start_s", 1.2}}}};
+  EXPECT_EQ(error_free_tail(report, 2), "");
+  EXPECT_EQ(error_free_tail(report, 3),
+            "2 closed seconds since second 2 (the faults' end), 3 wanted");
+  report["series"].push_back(second(4, 0, 0, nlohmann::json::object()));
+  EXPECT_EQ(error_free_tail(report, 1), "second 4: no answer");
+  EXPECT_EQ(error_free_tail(nlohmann::json::object(), 1), "the report has no series");
 }
 
 TEST(MysqlExpect, OnlyOneReadingStatement) {

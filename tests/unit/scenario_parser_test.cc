@@ -114,7 +114,9 @@ steps:
       redis: {app: histologe, pattern: "sf_s*", keys: {min: 1}}
       sessions: {cohort: before-mep, logged_in: 20}
       load: {name: mix, p99_ms_max: 250, error_rate_max: 0.01, lost_writes_max: 0,
-             requests_min: 100, session_losses_max: 0, toggles_effective_min: 6,
+             requests_min: 100, writes_accepted_min: 3, phase_requests_min: 40,
+             session_losses_max: 0,
+             toggles_effective_min: 6,
              admin_session_retention_min: 1, non_admin_logouts_min: 1, non_admin_relogins_min: 2}
       violations: {present: [R3-review-apps-closed], absent: [R1-ci-gate]}
 )";
@@ -328,6 +330,8 @@ TEST_F(FullScenario, ServiceExpectations) {
   EXPECT_EQ(load.error_rate_max, 0.01);
   EXPECT_EQ(load.lost_writes_max, 0);
   EXPECT_EQ(load.requests_min, 100);
+  EXPECT_EQ(load.writes_accepted_min, 3);
+  EXPECT_EQ(load.phase_requests_min, 40);
   EXPECT_EQ(load.toggles_effective_min, 6);
   EXPECT_EQ(load.admin_session_retention_min, 1.0);
   EXPECT_EQ(load.non_admin_logouts_min, 1);
@@ -516,6 +520,34 @@ TEST(ScenarioParserErrors, YamlSyntaxError) {
                         "one scenario per file"));
   EXPECT_TRUE(one_error(errors_of("name: t\nname: u\ndescription: d\nsteps: [wait: 1s]\n"), "2:1",
                         "duplicate key 'name' (first at t.yaml:1:1)"));
+}
+
+TEST(ScenarioParser, ConvergedExpectation) {
+  // `converged` names its app, optionally a load and the error-free seconds (1..60, default
+  // 3); a misspelt field or an out-of-range value is reported where it is written.
+  const auto outcome = parse_scenario(
+      with_steps("  - wait_until: {converged: {app: histologe, load: mix, error_free_s: 5}, "
+                 "timeout: 60s}\n  - expect: {converged: {app: histologe}}\n"),
+      "t.yaml");
+  ASSERT_TRUE(outcome.scenario) << (outcome.errors.empty() ? "" : outcome.errors[0].str());
+  const auto& wait = std::get<WaitUntilStep>(outcome.scenario->steps[0].body);
+  const auto& converged = std::get<ConvergedExpect>(wait.condition.value);
+  EXPECT_EQ(converged.app, "histologe");
+  EXPECT_EQ(converged.load, "mix");
+  EXPECT_EQ(converged.error_free_s, 5);
+  EXPECT_EQ(wait.timeout, 60s);
+  const auto& expect = std::get<ExpectStep>(outcome.scenario->steps[1].body);
+  const auto& bare = std::get<ConvergedExpect>(expect.expectations[0].value);
+  EXPECT_FALSE(bare.load.has_value());
+  EXPECT_EQ(bare.error_free_s, 3);
+
+  EXPECT_TRUE(one_error(errors_of(with_steps("  - expect: {converged: {load: mix}}\n")), "4:25",
+                        "converged expectation needs 'app'"));
+  EXPECT_TRUE(
+      one_error(errors_of(with_steps("  - expect: {converged: {app: h, error_free_s: 600}}\n")),
+                "4:48", "'error_free_s' must be between 1 and 60, not 600"));
+  EXPECT_TRUE(one_error(errors_of(with_steps("  - expect: {converged: {app: h, heal: yes}}\n")),
+                        "4:34", "unknown key 'heal' in converged expectation"));
 }
 
 TEST(ScenarioParser, CountRangeAndRuleIds) {
