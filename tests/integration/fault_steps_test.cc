@@ -27,6 +27,7 @@
 #include "sim/datastore/scratch_dir.h"
 #include "sim/platform/platform.h"
 #include "sim/platform/process_container_runtime.h"
+#include "tests/integration/fault_topology_fixture.h"
 
 using namespace mepsim;
 using namespace std::chrono_literals;
@@ -34,7 +35,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kPartner = "user-13-01@signal-logement.fr";
+using mepsim::testing::answers_before;
+using mepsim::testing::session_of;
+using mepsim::testing::status_of;
 
 scenario::FaultStep kill_step(const std::string& app, const std::string& container) {
   return {scenario::KillContainer{app, container}};
@@ -46,111 +49,9 @@ scenario::FaultStep chaos_step(const std::string& fake, json settings) {
   return {scenario::ChaosFault{fake, std::move(settings)}};
 }
 
-// mepsim-web keeps a Redis and a MySQL connection per thread and drops one only after a
-// request failed on it: once a datastore is back, each thread of each of histologe's two
-// containers (4 threads by default) may answer one 503 before it reconnects.
-constexpr int kStaleConnectionsMax = 2 * 4;
-
-int status_of(const httplib::Result& reply) {
-  return reply ? reply->status : 0;
-}
-
-// Asks until `request` answers `status`: how many other answers came first, or -1 when
-// none of kStaleConnectionsMax + 1 tries did.
-int answers_before(int status, const std::function<int()>& request) {
-  for (int tries = 0; tries <= kStaleConnectionsMax; ++tries) {
-    if (request() == status) return tries;
-  }
-  return -1;
-}
-
-// The PHPSESSID a Set-Cookie header gives, or "".
-std::string session_of(const httplib::Result& reply) {
-  if (!reply) return {};
-  for (const auto& [name, value] : reply->headers) {
-    if (name != "Set-Cookie" || value.rfind("PHPSESSID=", 0) != 0) continue;
-    return value.substr(10, value.find(';') - 10);
-  }
-  return {};
-}
-
-class FaultSteps : public ::testing::Test {
+class FaultSteps : public mepsim::testing::FaultTopologySuite<20261126> {
  protected:
-  static void SetUpTestSuite() {
-    TopologyOptions options;
-    options.virtual_time = true;
-    options.web_binary = MEPSIM_WEB_BINARY;
-    auto started = Topology::start(options, clock_, rng_, log_);
-    ASSERT_TRUE(started) << started.error().message;
-    topology_ = std::move(started.value());
-    auto clone = ScratchDir::create("mepsim-fault-steps");
-    ASSERT_TRUE(clone) << clone.error().message;
-    clone_ = std::make_unique<ScratchDir>(std::move(clone.value()));
-  }
-  static void TearDownTestSuite() {
-    topology_.reset();
-    clone_.reset();
-  }
-  void SetUp() override { ASSERT_TRUE(topology_) << "the topology did not start"; }
-
-  static runner::RunContext context() {
-    return runner::RunContext{.topology = *topology_,
-                              .log = log_,
-                              .real_clock = clock_,
-                              .clone_dir = clone_->path(),
-                              .env = topology_->env(),
-                              .mepsim_binary = {},
-                              .seed = 20261126,
-                              .users = nullptr,
-                              .rule_options = {},
-                              .load_report = {},
-                              .lost_writes_now = {},
-                              .settle = [] { runner::settle(*topology_); }};
-  }
-  static runner::StepOutcome run(const scenario::FaultStep& step) {
-    auto ctx = context();
-    return runner::run_fault_step(step, ctx);
-  }
-  static httplib::Client app_client() {
-    httplib::Client client(context().app_url("histologe"));
-    client.set_connection_timeout(5s);
-    client.set_read_timeout(10s);
-    return client;
-  }
-  static httplib::Result get(const std::string& path, const std::string& session = "") {
-    httplib::Headers headers;
-    if (!session.empty()) headers.emplace("Cookie", "PHPSESSID=" + session);
-    return app_client().Get(path, headers);
-  }
-  static std::string login() {
-    auto reply = app_client().Post(
-        "/connexion",
-        std::string("email=") + kPartner + "&password=" + topology_->fixture_password(),
-        "application/x-www-form-urlencoded");
-    if (!reply || reply->status != 302 || reply->get_header_value("Location") != "/bo") return "";
-    return session_of(reply);
-  }
-  // The last control-plane event named `name`.
-  static std::optional<Event> last_event(const std::string& name) {
-    const auto events = log_.retained();
-    const auto found = std::find_if(events.rbegin(), events.rend(),
-                                    [&](const Event& e) { return e.name == name; });
-    if (found == events.rend()) return std::nullopt;
-    return *found;
-  }
-  static std::vector<std::string> faults_used() {
-    auto ctx = context();
-    return runner::faults_used(ctx);
-  }
-  static bool listed(const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  }
-
-  static inline RealClock clock_;
-  static inline Rng rng_{20261126};
-  static inline EventLog log_{EventLog::kDefaultRetained};
-  static inline std::unique_ptr<Topology> topology_;
-  static inline std::unique_ptr<ScratchDir> clone_;
+  static void SetUpTestSuite() { start_topology({}, "mepsim-fault-steps"); }
 };
 
 TEST_F(FaultSteps, ChaosOnSentryIsSetReadBackAndCleared) {

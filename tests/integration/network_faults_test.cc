@@ -24,6 +24,7 @@
 #include "sim/datastore/mysql_connection.h"
 #include "sim/datastore/scratch_dir.h"
 #include "sim/platform/platform.h"
+#include "tests/integration/fault_topology_fixture.h"
 #include "tests/integration/mepsim_process.h"
 
 using namespace mepsim;
@@ -31,109 +32,27 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kPartner = "user-13-01@signal-logement.fr";
-// As in fault_steps_test: once a datastore answers again, each thread of each of
-// histologe's two containers may answer one 503 on a connection it has not dropped yet.
-constexpr int kStaleConnectionsMax = 2 * 4;
-
-int status_of(const httplib::Result& reply) {
-  return reply ? reply->status : 0;
-}
-
-int answers_before(int status, const std::function<int()>& request) {
-  for (int tries = 0; tries <= kStaleConnectionsMax; ++tries) {
-    if (request() == status) return tries;
-  }
-  return -1;
-}
-
-std::string session_of(const httplib::Result& reply) {
-  if (!reply) return {};
-  for (const auto& [name, value] : reply->headers) {
-    if (name != "Set-Cookie" || value.rfind("PHPSESSID=", 0) != 0) continue;
-    return value.substr(10, value.find(';') - 10);
-  }
-  return {};
-}
+using mepsim::testing::answers_before;
+using mepsim::testing::session_of;
+using mepsim::testing::status_of;
 
 scenario::FaultStep network_step(const std::string& link, FaultPolicy policy, bool heal = false) {
   return {scenario::NetworkFault{link, policy, heal}};
 }
 
-class NetworkFaults : public ::testing::Test {
+// Pages behind a slowed link may take seconds: reads wait up to 20 s.
+class NetworkFaults : public mepsim::testing::FaultTopologySuite<20261127> {
  protected:
   static void SetUpTestSuite() {
     TopologyOptions options;
-    options.virtual_time = true;
     options.network_faults = true;
-    options.web_binary = MEPSIM_WEB_BINARY;
-    auto started = Topology::start(options, clock_, rng_, log_);
-    ASSERT_TRUE(started) << started.error().message;
-    topology_ = std::move(started.value());
-    auto clone = ScratchDir::create("mepsim-network-faults");
-    ASSERT_TRUE(clone) << clone.error().message;
-    clone_ = std::make_unique<ScratchDir>(std::move(clone.value()));
-  }
-  static void TearDownTestSuite() {
-    topology_.reset();
-    clone_.reset();
-  }
-  void SetUp() override { ASSERT_TRUE(topology_) << "the topology did not start"; }
-
-  static runner::RunContext context() {
-    return runner::RunContext{.topology = *topology_,
-                              .log = log_,
-                              .real_clock = clock_,
-                              .clone_dir = clone_->path(),
-                              .env = topology_->env(),
-                              .mepsim_binary = {},
-                              .seed = 20261127,
-                              .users = nullptr,
-                              .rule_options = {},
-                              .load_report = {},
-                              .lost_writes_now = {},
-                              .settle = [] { runner::settle(*topology_); }};
-  }
-  static runner::StepOutcome run(const scenario::FaultStep& step) {
-    auto ctx = context();
-    return runner::run_fault_step(step, ctx);
+    start_topology(options, "mepsim-network-faults");
   }
   static NetworkLinks& links() { return *topology_->network_links(); }
   static httplib::Result get(const std::string& path, const std::string& session = "") {
-    httplib::Client client(context().app_url("histologe"));
-    client.set_connection_timeout(5s);
-    client.set_read_timeout(20s);
-    httplib::Headers headers;
-    if (!session.empty()) headers.emplace("Cookie", "PHPSESSID=" + session);
-    return client.Get(path, headers);
+    return FaultTopologySuite::get(path, session, std::chrono::seconds(20));
   }
-  static std::string login() {
-    httplib::Client client(context().app_url("histologe"));
-    client.set_read_timeout(20s);
-    auto reply =
-        client.Post("/connexion",
-                    std::string("email=") + kPartner + "&password=" + topology_->fixture_password(),
-                    "application/x-www-form-urlencoded");
-    if (!reply || reply->status != 302) return "";
-    return session_of(reply);
-  }
-  static std::optional<Event> last_event(const std::string& name) {
-    const auto events = log_.retained();
-    const auto found = std::find_if(events.rbegin(), events.rend(),
-                                    [&](const Event& e) { return e.name == name; });
-    if (found == events.rend()) return std::nullopt;
-    return *found;
-  }
-  static std::vector<std::string> faults_used() {
-    auto ctx = context();
-    return runner::faults_used(ctx);
-  }
-
-  static inline RealClock clock_;
-  static inline Rng rng_{20261127};
-  static inline EventLog log_{EventLog::kDefaultRetained};
-  static inline std::unique_ptr<Topology> topology_;
-  static inline std::unique_ptr<ScratchDir> clone_;
+  static std::string login() { return FaultTopologySuite::login(std::chrono::seconds(20)); }
 };
 
 TEST_F(NetworkFaults, AppsGoThroughLinksHarnessGoesDirect) {
