@@ -21,6 +21,7 @@
 #include "sim/platform/container_runtime.h"
 #include "sim/platform/platform.h"
 #include "sim/platform/source_provider.h"
+#include "tests/unit/scalingo_test_profile.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -28,24 +29,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kApiToken = "tk-us-unit-test-token";
-
-platform::PlatformProfile test_profile() {
-  platform::PlatformProfile profile;
-  platform::ScmLink link;
-  link.owner = "MTES-MCT";
-  link.repo = "histologe";
-  link.branch = "main";
-  profile.apps = {
-      {"histologe",
-       {{"web", 2, "M"}, {"worker", 1, "M"}},
-       {{"APP_ENV", "prod"}, {"MAINTENANCE_ENABLE", "0"}},
-       link,
-       "main"},
-      {"histologe-staging", {{"web", 1, "M"}}, {{"APP_ENV", "staging"}}, std::nullopt, "develop"},
-      {"histologe-demo", {{"web", 1, "S"}}, {}, std::nullopt, "main"},
-  };
-  return profile;
-}
 
 struct Reply {
   int status = 0;  // 0: no answer at all
@@ -65,8 +48,8 @@ class ScalingoApiTest : public ::testing::Test {
 
   void start(ScalingoApiOptions options) {
     api_.reset();
-    platform_ = std::make_unique<platform::Platform>(clock_, Rng(42), log_, test_profile(), source_,
-                                                     runtime_);
+    platform_ = std::make_unique<platform::Platform>(clock_, Rng(42), log_, scalingo_test_profile(),
+                                                     source_, runtime_);
     ASSERT_TRUE(platform_->boot().ok());
     options.api_token = kApiToken;
     api_ = std::make_unique<ScalingoApi>(*platform_, Rng(7), options);

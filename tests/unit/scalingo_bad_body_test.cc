@@ -19,6 +19,7 @@
 #include "sim/platform/container_runtime.h"
 #include "sim/platform/platform.h"
 #include "sim/platform/source_provider.h"
+#include "tests/unit/scalingo_test_profile.h"
 
 namespace mepsim::fakes::scalingo {
 namespace {
@@ -26,23 +27,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kApiToken = "tk-us-bad-body-test";
-
-platform::PlatformProfile profile() {
-  platform::PlatformProfile p;
-  platform::ScmLink link;
-  link.owner = "MTES-MCT";
-  link.repo = "histologe";
-  link.branch = "main";
-  p.apps = {
-      {"histologe",
-       {{"web", 2, "M"}, {"worker", 1, "M"}},
-       {{"APP_ENV", "prod"}, {"MAINTENANCE_ENABLE", "0"}},
-       link,
-       "main"},
-      {"histologe-demo", {{"web", 1, "S"}}, {}, std::nullopt, "main"},
-  };
-  return p;
-}
 
 struct Reply {
   int status = 0;
@@ -52,8 +36,8 @@ struct Reply {
 class ScalingoBadBody : public ::testing::Test {
  protected:
   void SetUp() override {
-    platform_ =
-        std::make_unique<platform::Platform>(clock_, Rng(42), log_, profile(), source_, runtime_);
+    platform_ = std::make_unique<platform::Platform>(clock_, Rng(42), log_, scalingo_test_profile(),
+                                                     source_, runtime_);
     ASSERT_TRUE(platform_->boot().ok());
     platform_->settle();
     ScalingoApiOptions options;
