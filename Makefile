@@ -24,12 +24,13 @@ rehearse: build
 	$(BUILD)/harness/mepsim run scenarios/ --junit $(REPORTS)/junit.xml \
 	  --json $(REPORTS)/run.json --html $(REPORTS)/run.html
 
-# Everything CI runs: the whole suite, the same suite under ASan + UBSan, then the router's
-# and the load generator's tests under ThreadSanitizer.
+# Everything CI runs: the whole suite, the same suite under ASan + UBSan, the router's and
+# the load generator's tests under ThreadSanitizer, then every fuzz target FUZZ_SECONDS.
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory test-tsan
+	$(MAKE) --no-print-directory fuzz
 
 test-unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L unit
