@@ -48,11 +48,12 @@ test-asan: deps
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 # The threads of the data plane under ThreadSanitizer: the router (its io threads against
-# real containers) and the load generator (its shards, closer and reports). Only their
-# tests are built. ASLR off (setarch -R): TSan's shadow memory needs the classic layout on
+# real containers), the load generator (its shards, closer and reports) and the fault
+# proxy. Only their tests are built. ASLR off (setarch -R): TSan's shadow memory needs the classic layout on
 # kernels with more mmap randomness.
-TSAN_TARGETS = router_integration_test load_test load_generator_integration_test
-TSAN_TESTS = ^(router_integration_test|load_generator_integration_test|(Load[A-Za-z]*|ModeProbe|ToggleRecord)\.)
+TSAN_TARGETS = router_integration_test load_test load_generator_integration_test \
+  fault_proxy_integration_test
+TSAN_TESTS = ^(router_integration_test|load_generator_integration_test|fault_proxy_integration_test|(Load[A-Za-z]*|ModeProbe|ToggleRecord)\.)
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEPSIM_TSAN=ON \
 	  -DMEPSIM_BUILD_BENCH=OFF $(CMAKE_ARGS)
