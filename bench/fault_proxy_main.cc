@@ -5,14 +5,12 @@
 #include <fmt/format.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string_view>
-#include <thread>
-#include <vector>
 
+#include "bench/serve_until_signal.h"
 #include "sim/net/fault_proxy.h"
 
 namespace {
@@ -56,16 +54,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   proxy.set_policy(policy);
-  boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
-  stop_signals.async_wait([&](const boost::system::error_code&, int) {
-    proxy.close();
-    io.stop();
-  });
-  fmt::print("mepsim-fault-proxy-bench: listening on 127.0.0.1:{}\n", proxy.port());
-  std::fflush(stdout);
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : pool) t.join();
-  return 0;
+  return mepsim::bench::serve_until_signal(io, threads, "mepsim-fault-proxy-bench", proxy.port(),
+                                           [&] { proxy.close(); });
 }

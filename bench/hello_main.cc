@@ -5,13 +5,11 @@
 #include <fmt/format.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <charconv>
 #include <cstdio>
 #include <string_view>
-#include <thread>
-#include <vector>
 
+#include "bench/serve_until_signal.h"
 #include "sim/web/http_server.h"
 
 int main(int argc, char** argv) {
@@ -38,13 +36,6 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mepsim-hello-bench: {}\n", server.error().message);
     return 1;
   }
-  boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
-  stop_signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-  fmt::print("mepsim-hello-bench: listening on 127.0.0.1:{}\n", server.value()->port());
-  std::fflush(stdout);
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : pool) t.join();
-  return 0;
+  return mepsim::bench::serve_until_signal(io, threads, "mepsim-hello-bench",
+                                           server.value()->port());
 }
