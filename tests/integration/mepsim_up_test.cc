@@ -19,6 +19,7 @@
 #include "sim/datastore/redis_server.h"
 #include "sim/datastore/scratch_dir.h"
 #include "tests/integration/mepsim_process.h"
+#include "tests/integration/process_tree.h"
 
 namespace fs = std::filesystem;
 using namespace mepsim;
@@ -45,24 +46,11 @@ void expect_reachable_with_real_clients(const std::map<std::string, std::string>
   EXPECT_EQ(redis.output, "PONG\n");
 }
 
-// The web containers of a run: mepsim-web children of its mepsim process.
+// The web containers of a run: the mepsim-web processes below its mepsim process.
 std::set<pid_t> web_pids(pid_t parent) {
   std::set<pid_t> pids;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string stat;
-    std::getline(in, stat);
-    // "pid (comm) state ppid …": comm may hold spaces, so read from its closing paren.
-    const auto open = stat.find('('), close = stat.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    if (stat.substr(open + 1, close - open - 1) != "mepsim-web") continue;
-    std::istringstream rest(stat.substr(close + 1));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == parent && state != "Z") pids.insert(static_cast<pid_t>(std::stol(name)));
+  for (const auto& [pid, command] : process_tree(parent)) {
+    if (pid != parent && command == "mepsim-web") pids.insert(pid);
   }
   return pids;
 }
