@@ -22,9 +22,7 @@ for program in "$mepsim" "$hello"; do
 done
 
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/ports.sh"
 
 . "$(dirname "$0")/start_up.sh"
 
