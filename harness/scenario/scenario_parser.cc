@@ -8,6 +8,7 @@
 
 #include "harness/scenario/step_parsers.h"
 #include "harness/scenario/yaml_values.h"
+#include "sim/platform/yaml_bounds.h"
 
 namespace mepsim::scenario {
 namespace {
@@ -146,6 +147,14 @@ ParseOutcome parse_scenario(const std::string& yaml_text, const std::string& fil
     return syntax_error(file, e);
   }
   yaml::Diagnostics diag(file, yaml_text);
+  for (const auto& document : documents) {
+    if (auto breach = platform::check_yaml_bounds(document)) {
+      const auto& mark = breach->mark;
+      const auto at =
+          mark.is_null() ? SourcePos{file, 0, 0} : SourcePos{file, mark.line + 1, mark.column + 1};
+      return ParseOutcome{std::nullopt, {ParseError{at, std::move(breach->message)}}};
+    }
+  }
   Scenario scenario;
   if (documents.empty() || documents.front().IsNull()) {
     diag.error(SourcePos{file, 1, 1}, "the file holds no scenario (name, description, steps)");

@@ -4,16 +4,27 @@
 
 #include <set>
 
+#include "sim/platform/yaml_bounds.h"
+
 namespace mepsim::platform {
 
 Result<YAML::Node> YamlReader::load(const std::string& text) const {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     return make_error(
         ErrorCode::invalid_input,
         fmt::format("{}:{}:{}: {}", source_, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+  if (auto breach = check_yaml_bounds(root)) {
+    if (breach->mark.is_null())
+      return make_error(ErrorCode::invalid_input, source_ + ": " + breach->message);
+    return make_error(ErrorCode::invalid_input,
+                      fmt::format("{}:{}:{}: {}", source_, breach->mark.line + 1,
+                                  breach->mark.column + 1, breach->message));
+  }
+  return root;
 }
 
 Error YamlReader::error_at(const YAML::Node& node, const std::string& what) const {

@@ -129,6 +129,18 @@ TEST(PlatformProfile, MalformedYamlNamesPlace) {
   EXPECT_TRUE(NamesPlace(profile_error("apps: {\n"), "p\\.yaml"));
 }
 
+TEST(PlatformProfile, AliasBombIsRefusedWhereItStarts) {
+  // Aliases standing for a million values are refused before any handler walks them.
+  std::string yaml = std::string(kMinimal) + "x0: &x0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int level = 1; level <= 5; ++level) {
+    yaml += "x" + std::to_string(level) + ": &x" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i == 0 ? "*x" : ", *x") + std::to_string(level - 1);
+    yaml += "]\n";
+  }
+  EXPECT_TRUE(HasSubstring(profile_error(yaml), "more than 100000 values"));
+  EXPECT_TRUE(NamesPlace(profile_error(yaml), "p\\.yaml"));
+}
+
 TEST(PlatformProfile, WrongValuesNamePlace) {
   // Missing required keys, wrong types and out-of-range values name where they are.
   EXPECT_TRUE(HasSubstring(profile_error("name: x\n"), "needs 'apps'"));

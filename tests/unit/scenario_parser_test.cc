@@ -4,6 +4,7 @@
 
 #include "harness/scenario/scenario_parser.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -520,6 +521,39 @@ TEST(ScenarioParserErrors, YamlSyntaxError) {
                         "one scenario per file"));
   EXPECT_TRUE(one_error(errors_of("name: t\nname: u\ndescription: d\nsteps: [wait: 1s]\n"), "2:1",
                         "duplicate key 'name' (first at t.yaml:1:1)"));
+}
+
+TEST(ScenarioParserErrors, AliasesExpandingPastTheBound) {
+  // Six lines of anchors stand for 10^6 values: one error where the count ran out, before
+  // any reader walks them (the fuzzer found the JSON body of an http step filling 1 GiB).
+  std::string bomb =
+      "  - http: {method: POST, path: /x, json: {a0: &a0 [x, x, x, x, x, x, x, x, x, x]";
+  for (int level = 1; level <= 5; ++level) {
+    bomb += fmt::format(", a{}: &a{} [", level, level);
+    for (int i = 0; i < 10; ++i) bomb += fmt::format("{}*a{}", i == 0 ? "" : ", ", level - 1);
+    bomb += "]";
+  }
+  bomb += "}}\n";
+  const auto errors = errors_of(with_steps(bomb));
+  ASSERT_EQ(errors.size(), 1u) << ::testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("more than 100000 values once its aliases are expanded"),
+            std::string::npos)
+      << errors[0];
+  EXPECT_EQ(errors[0].rfind("4:", 0), 0u) << errors[0];
+
+  // Deep nesting is bounded the same way.
+  const std::string deep = std::string(80, '[') + std::string(80, ']');
+  // The document is level 1, `steps` 2, the step 3, `http` 4, so the 61st '[' (column
+  // 42 + 60) is level 65.
+  EXPECT_TRUE(
+      one_error(errors_of(with_steps("  - http: {method: POST, path: /x, json: " + deep + "}\n")),
+                "4:102", "values nested deeper than 64 levels"));
+
+  // Anchors used as intended still read.
+  const auto outcome =
+      parse_scenario(with_steps("  - wait: &pause 2s\n  - wait: *pause\n"), "t.yaml");
+  ASSERT_TRUE(outcome.scenario) << outcome.errors[0].str();
+  EXPECT_EQ(std::get<WaitStep>(outcome.scenario->steps[1].body).duration, 2s);
 }
 
 TEST(ScenarioParser, ConvergedExpectation) {
