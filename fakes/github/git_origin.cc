@@ -248,8 +248,7 @@ struct GitOrigin::Impl {
   Env commit_identity() {
     std::int64_t at_s = next_commit_time_s;
     if (clock != nullptr) {
-      at_s =
-          std::chrono::duration_cast<std::chrono::seconds>(clock->now().time_since_epoch()).count();
+      at_s = unix_seconds(clock->now());
     }
     next_commit_time_s = std::max(next_commit_time_s, at_s) + 60;
     const auto date = fmt::format("@{} +0000", at_s);

@@ -40,10 +40,7 @@ struct ModelCommit {
 // The history as it is being written: enough to resolve "branch~N" and to merge files.
 class SeedModel {
  public:
-  explicit SeedModel(const RepositorySeed& seed)
-      : seed_(seed),
-        time_s_(std::chrono::duration_cast<std::chrono::seconds>(seed.epoch.time_since_epoch())
-                    .count()) {}
+  explicit SeedModel(const RepositorySeed& seed) : seed_(seed), time_s_(unix_seconds(seed.epoch)) {}
 
   Result<void> add_branch(const SeedBranch& branch);
   Result<void> add_tags();

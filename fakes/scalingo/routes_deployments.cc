@@ -38,7 +38,7 @@ void get_deployment(ApiContext& ctx, Exchange& ex) {
   reply_json(ex, 200, {{"deployment", deployment_json(*d, ctx.base_url)}});
 }
 
-void get_output(ApiContext& ctx, Exchange& ex) {
+void get_deployment_output(ApiContext& ctx, Exchange& ex) {
   const auto d = require_deployment(ctx, ex);
   if (!d) return;
   reply_text(ex, 200, d->output);
@@ -65,7 +65,7 @@ std::vector<Route> deployment_routes() {
       {"GET", base, Access::bearer, list_deployments},
       {"POST", base, Access::bearer, create_deployment},
       {"GET", one, Access::bearer, get_deployment},
-      {"GET", one + "/output", Access::bearer, get_output},
+      {"GET", one + "/output", Access::bearer, get_deployment_output},
   };
 }
 

@@ -94,7 +94,7 @@ void wait_for_exit(ApiContext& ctx, Exchange& ex) {
   reply_json(ex, 200, {{"exit_code", last->exit_code}});
 }
 
-void get_output(ApiContext& ctx, Exchange& ex) {
+void get_attached_output(ApiContext& ctx, Exchange& ex) {
   const auto found = attached(ctx, ex);
   if (!found) return;
   reply_text(ex, 200, found->output);
@@ -107,7 +107,7 @@ std::vector<Route> one_off_routes() {
   return {
       {"POST", std::string(kAppPattern) + "/run", Access::bearer, run},
       {"GET", attach + "/wait", Access::open, wait_for_exit, 2},
-      {"GET", attach + "/output", Access::open, get_output, 2},
+      {"GET", attach + "/output", Access::open, get_attached_output, 2},
   };
 }
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness/cli/ci_command.h"
+#include "harness/cli/cli_output.h"
 #include "harness/cli/exit_code.h"
 #include "harness/cli/load_dashboard.h"
 #include "harness/cli/toggle_preset.h"
@@ -192,13 +193,6 @@ std::pair<std::int64_t, std::int64_t> failures_of(const nlohmann::json& tally) {
   return n;
 }
 
-Result<void> write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  if (!out) return make_error(ErrorCode::invalid_input, "cannot write " + path);
-  return {};
-}
-
 // The preset's toggles run beside the progress loop; Ctrl-C stops both.
 class PresetThread {
  public:
@@ -374,14 +368,15 @@ int run_load(const LoadCommandOptions& options) {
   } else {
     fmt::print("{}\n", load_cli::progress_line(report));
     if (options.json_file) {
-      if (auto written = write_file(*options.json_file, json.dump(2)); !written) {
+      if (auto written = cli::write_output_file(*options.json_file, json.dump(2)); !written) {
         fmt::print(stderr, "mepsim load: {}\n", written.error().message);
         return exit_code::failure;
       }
     }
   }
   if (options.html_file) {
-    if (auto written = write_file(*options.html_file, html_of(report, json)); !written) {
+    if (auto written = cli::write_output_file(*options.html_file, html_of(report, json));
+        !written) {
       fmt::print(stderr, "mepsim load: {}\n", written.error().message);
       return exit_code::failure;
     }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/cli/cli_output.h"
 #include "harness/cli/exit_code.h"
 #include "harness/report/report_merge.h"
 
@@ -35,21 +36,6 @@ Result<void> check_output(const std::optional<std::string>& path, const char* fl
   if (!folder.empty() && !fs::is_directory(folder, ec)) {
     return make_error(ErrorCode::invalid_input,
                       fmt::format("{}: no folder {} to write {} in", flag, folder.string(), *path));
-  }
-  return {};
-}
-
-// Written beside its place, then renamed: an output is whole or absent.
-Result<void> write_file(const std::string& path, const std::string& text) {
-  const std::string partial = fmt::format("{}.partial-{}", path, getpid());
-  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  std::error_code ec;
-  if (out) fs::rename(partial, path, ec);
-  if (!out || ec) {
-    fs::remove(partial, ec);
-    return make_error(ErrorCode::internal, "cannot write " + path);
   }
   return {};
 }
@@ -97,7 +83,7 @@ int run_merge_with(const ReportMergeOptions& options, std::FILE* out, std::FILE*
   int code = exit_code::ok;
   const auto write = [&](const std::optional<std::string>& path, const char* kind, auto render) {
     if (!path) return;
-    if (auto written = write_file(*path, render()); !written) {
+    if (auto written = cli::write_output_file(*path, render()); !written) {
       fmt::print(err, "mepsim report merge: {}\n", written.error().message);
       code = exit_code::failure;
       return;

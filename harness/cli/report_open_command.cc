@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/cli/cli_output.h"
 #include "harness/cli/exit_code.h"
 #include "harness/cli/shutdown_signal.h"
 #include "harness/dashboard/dashboard_feed.h"
@@ -18,14 +19,9 @@
 #include "harness/report/run_report.h"
 
 namespace mepsim {
-namespace {
 
-template <typename... Args>
-void say(fmt::format_string<Args...> format, Args&&... args) {
-  // Flushed line by line: scripts read the URL from a pipe.
-  fmt::print("mepsim: {}\n", fmt::format(format, std::forward<Args>(args)...));
-  std::fflush(stdout);
-}
+using cli::say;
+namespace {
 
 struct OpenedReport {
   std::string snapshot_json;

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "harness/cli/cli_output.h"
 #include "harness/cli/exit_code.h"
 #include "harness/report/report_merge.h"
 #include "harness/report/run_report.h"
@@ -22,11 +23,6 @@
 
 namespace mepsim {
 namespace {
-
-void say(const std::string& line) {
-  fmt::print("mepsim: {}\n", line);
-  std::fflush(stdout);
-}
 
 // Every file parsed before anything runs; all errors of all files, then exit 2.
 std::optional<std::vector<scenario::Scenario>> parse_all(const std::vector<std::string>& paths) {
@@ -54,19 +50,11 @@ std::optional<std::vector<scenario::Scenario>> parse_all(const std::vector<std::
   return scenarios;
 }
 
-Result<void> write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return make_error(ErrorCode::invalid_input, "cannot write " + path);
-  return {};
-}
-
 int write_reports(const RunOptions& options, const report::RunReport& r) {
   std::vector<std::pair<std::string, std::string>> written;
   auto one = [&](const std::optional<std::string>& path, const char* kind, auto render) {
     if (!path) return true;
-    if (auto ok = write_file(*path, render()); !ok) {
+    if (auto ok = cli::write_output_file(*path, render()); !ok) {
       fmt::print(stderr, "mepsim: {}\n", ok.error().message);
       return false;
     }
@@ -76,7 +64,7 @@ int write_reports(const RunOptions& options, const report::RunReport& r) {
   bool ok = one(options.junit_path, "junit", [&] { return report::to_junit_xml(r); });
   ok = one(options.json_path, "json", [&] { return report::to_json(r).dump(2) + "\n"; }) && ok;
   ok = one(options.html_path, "html", [&] { return report::to_html(r); }) && ok;
-  for (const auto& [kind, path] : written) say(fmt::format("report {} {}", kind, path));
+  for (const auto& [kind, path] : written) cli::say("report {} {}", kind, path);
   return ok ? exit_code::ok : exit_code::failure;
 }
 
@@ -155,8 +143,8 @@ int run_run(const RunOptions& options) {
   r.tool_version = MEPSIM_VERSION;
   r.seed = options.seed.value_or(Rng::fresh_seed());
   r.started_at = format_iso8601(real_clock.now());
-  say(fmt::format("seed {}", r.seed));
-  say(fmt::format("{} scenario(s) to run", selected.size()));
+  cli::say("seed {}", r.seed);
+  cli::say("{} scenario(s) to run", selected.size());
 
   runner::ProgressPrinter progress(stdout, isatty(STDOUT_FILENO) == 1, real_clock);
   runner::RunnerOptions runner_options;
@@ -177,8 +165,8 @@ int run_run(const RunOptions& options) {
   r.wall_s = std::chrono::duration<double>(real_clock.now() - started).count();
   r.fingerprint = report::run_fingerprint(r);
   const int written = write_reports(options, r);
-  say(fmt::format("{} passed, {} failed in {:.1f} s", r.passed(), r.failed(), r.wall_s));
-  say(fmt::format("fingerprint {}", r.fingerprint));
+  cli::say("{} passed, {} failed in {:.1f} s", r.passed(), r.failed(), r.wall_s);
+  cli::say("fingerprint {}", r.fingerprint);
   if (r.failed() > 0) return exit_code::failure;
   return written;
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness/cli/ci_command.h"
+#include "harness/cli/cli_output.h"
 #include "harness/cli/exit_code.h"
 #include "harness/profile/default_profile.h"
 #include "harness/rehearsal/attached_shell.h"
@@ -20,15 +21,11 @@
 #include "sim/platform/platform_profile.h"
 
 namespace mepsim {
+
+using cli::say;
 namespace {
 
 namespace fs = std::filesystem;
-
-template <typename... Args>
-void say(fmt::format_string<Args...> format, Args&&... args) {
-  fmt::print("mepsim: {}\n", fmt::format(format, std::forward<Args>(args)...));
-  std::fflush(stdout);
-}
 
 // The topology the shell works on: one already running behind the env file, or its own.
 struct Target {

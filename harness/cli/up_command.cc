@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "harness/cli/cli_output.h"
 #include "harness/cli/exit_code.h"
 #include "harness/cli/shutdown_signal.h"
 #include "harness/dashboard/live_dashboard.h"
@@ -17,17 +18,8 @@
 #endif
 
 namespace mepsim {
-namespace {
 
-template <typename... Args>
-void say(fmt::format_string<Args...> format, Args&&... args) {
-  // Flushed line by line: scripts wait for "mepsim: ready" on a pipe.
-  fmt::print("mepsim: {}\n", fmt::format(format, std::forward<Args>(args)...));
-  std::fflush(stdout);
-}
-
-}  // namespace
-
+using cli::say;
 CLI::App* add_up_command(CLI::App& app, UpOptions& options) {
   auto* up = app.add_subcommand(
       "up",

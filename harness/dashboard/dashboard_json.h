@@ -14,8 +14,14 @@
 #include "harness/rules/procedure_rules.h"
 #include "sim/core/clock.h"
 #include "sim/core/event_log.h"
+#include "sim/core/result.h"
 
 namespace mepsim::dashboard {
+
+// "seconds[1].p99_ms: missing": the refusal of one field of a posted or opened JSON body.
+inline Error field_error(const std::string& where, std::string_view what) {
+  return make_error(ErrorCode::invalid_input, where + ": " + std::string(what));
+}
 
 // Field values longer than this are cut: a release note or a message is not shown whole.
 inline constexpr std::size_t kFieldBytesMax = 300;

@@ -14,10 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-Error field_error(const std::string& where, std::string_view what) {
-  return make_error(ErrorCode::invalid_input, fmt::format("{}: {}", where, what));
-}
-
 Result<std::int64_t> integer_at(const json& item, const char* key, const std::string& where) {
   const auto found = item.find(key);
   if (found == item.end()) return field_error(where + "." + key, "missing");

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 
+#include "harness/dashboard/dashboard_json.h"
+
 namespace mepsim::dashboard {
 namespace {
 
@@ -19,10 +21,6 @@ constexpr double kMillisecondsMax = 1e9;
 const std::set<std::string, std::less<>> kFields = {
     "second", "at_ms",  "requests",       "status",      "errors", "p50_ms",
     "p90_ms", "p99_ms", "session_losses", "lost_writes", "phase"};
-
-Error field_error(const std::string& where, std::string_view what) {
-  return make_error(ErrorCode::invalid_input, fmt::format("{}: {}", where, what));
-}
 
 Result<std::int64_t> count_of(const json& value, const std::string& where,
                               std::int64_t max = kCountMax) {

@@ -22,6 +22,10 @@ namespace mepsim::rules {
 // publish no github.status) count too.
 inline constexpr const char* kCiContext = "ci/github-actions";
 
+// A violation cites at most this many events' seqs as evidence: enough to find them all in
+// the timeline, short enough to read.
+inline constexpr std::size_t kSeqsCitedMax = 20;
+
 struct DeploymentRecord {
   std::string app, id, git_ref, sha;
   std::optional<std::set<std::string>> branches;  // nullopt: the source knew none

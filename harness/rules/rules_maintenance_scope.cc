@@ -13,8 +13,6 @@
 namespace mepsim::rules {
 namespace {
 
-constexpr std::size_t kSeqsCitedMax = 20;
-
 struct Group {
   const Event* first = nullptr;
   std::uint64_t count = 0;

@@ -12,8 +12,6 @@
 namespace mepsim::rules {
 namespace {
 
-constexpr std::size_t kSeqsCitedMax = 20;
-
 bool is_change(const VariableChange& c) {
   return c.action == "created" || c.action == "updated" || c.action == "deleted";
 }

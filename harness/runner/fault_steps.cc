@@ -12,6 +12,7 @@
 
 #include "fakes/common/chaos.h"
 #include "harness/runner/network_fault_steps.h"
+#include "harness/runner/overloaded.h"
 #include "harness/topology/third_party_fakes.h"
 #include "sim/datastore/mariadb_server.h"
 #include "sim/datastore/redis_server.h"
@@ -28,13 +29,6 @@ using nlohmann::json;
 constexpr auto kKillReapTimeout = std::chrono::seconds(5);
 constexpr auto kKillReapPoll = std::chrono::milliseconds(5);
 constexpr auto kAdminTimeout = std::chrono::seconds(10);
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 void settle(RunContext& ctx) {
   if (ctx.settle) ctx.settle();

@@ -15,10 +15,7 @@ namespace {
 constexpr auto kGitTimeout = std::chrono::seconds(60);
 
 std::vector<std::pair<std::string, std::string>> git_env(RunContext& ctx) {
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(ctx.clock().now().time_since_epoch())
-          .count();
-  const std::string date = fmt::format("@{} +0000", seconds);
+  const std::string date = fmt::format("@{} +0000", unix_seconds(ctx.clock().now()));
   const auto home = ctx.clone_dir.parent_path() / "home";
   std::filesystem::create_directories(home);
   return {{"PATH", "/usr/local/bin:/usr/bin:/bin"},

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "harness/scenario/step_parsers.h"
+#include "harness/scenario/yaml_documents.h"
 #include "harness/scenario/yaml_values.h"
 #include "sim/platform/yaml_bounds.h"
 
@@ -140,29 +141,28 @@ std::string ParseError::str() const {
 }
 
 ParseOutcome parse_scenario(const std::string& yaml_text, const std::string& file) {
-  std::vector<YAML::Node> documents;
+  yaml::ScenarioDocuments documents;
   try {
-    documents = YAML::LoadAll(yaml_text);
+    documents = yaml::read_documents(yaml_text);
   } catch (const YAML::Exception& e) {
     return syntax_error(file, e);
   }
-  yaml::Diagnostics diag(file, yaml_text);
-  for (const auto& document : documents) {
-    if (auto breach = platform::check_yaml_bounds(document)) {
-      const auto& mark = breach->mark;
-      const auto at =
-          mark.is_null() ? SourcePos{file, 0, 0} : SourcePos{file, mark.line + 1, mark.column + 1};
-      return ParseOutcome{std::nullopt, {ParseError{at, std::move(breach->message)}}};
-    }
+  const auto at = [&file](const YAML::Mark& mark) {
+    return mark.is_null() ? SourcePos{file, 0, 0} : SourcePos{file, mark.line + 1, mark.column + 1};
+  };
+  if (auto breach = platform::check_yaml_bounds(documents.first)) {
+    return ParseOutcome{std::nullopt, {ParseError{at(breach->mark), std::move(breach->message)}}};
   }
+  yaml::Diagnostics diag(file, yaml_text);
   Scenario scenario;
-  if (documents.empty() || documents.front().IsNull()) {
+  if (documents.first.IsNull()) {
     diag.error(SourcePos{file, 1, 1}, "the file holds no scenario (name, description, steps)");
   } else {
-    scenario = read_scenario(diag, documents.front());
+    scenario = read_scenario(diag, documents.first);
   }
-  for (std::size_t i = 1; i < documents.size(); ++i) {
-    diag.error(documents[i], "one scenario per file: a second YAML document starts here");
+  if (documents.second_start) {
+    diag.error(at(*documents.second_start),
+               "one scenario per file: a second YAML document starts here");
   }
   scenario.file = file;
   ParseOutcome outcome{std::nullopt, diag.sorted()};

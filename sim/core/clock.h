@@ -13,6 +13,11 @@ using Duration = std::chrono::nanoseconds;
 // Wall time on the unix epoch; virtual for scenario runs, real for `mepsim up`.
 using Instant = std::chrono::time_point<std::chrono::system_clock, Duration>;
 
+// Whole seconds since the unix epoch (truncated), as cookies, tokens and git dates write it.
+inline std::int64_t unix_seconds(Instant t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -7,10 +7,6 @@
 namespace mepsim::web {
 namespace {
 
-std::int64_t unix_s(Instant t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 std::string window_key(const RateLimitPolicy& policy, const std::string& subject,
                        std::int64_t window_start_s) {
   return fmt::format("rate_limit:{}:{}:{}", policy.id, subject, window_start_s);
@@ -41,7 +37,7 @@ RateLimitDecision RateLimiter::decide(const RateLimitPolicy& policy, std::int64_
 Result<RateLimitDecision> RateLimiter::consume(RedisConnection& redis,
                                                const RateLimitPolicy& policy,
                                                const std::string& subject, Instant now) {
-  const std::int64_t now_s = unix_s(now);
+  const std::int64_t now_s = unix_seconds(now);
   if (!enabled_) return decide(policy, 0, now_s - now_s % policy.window_s, now_s);
   const std::int64_t start = now_s - now_s % policy.window_s;
   const std::string key = window_key(policy, subject, start);
@@ -57,7 +53,7 @@ Result<RateLimitDecision> RateLimiter::consume(RedisConnection& redis,
 
 Result<RateLimitDecision> RateLimiter::peek(RedisConnection& redis, const RateLimitPolicy& policy,
                                             const std::string& subject, Instant now) {
-  const std::int64_t now_s = unix_s(now);
+  const std::int64_t now_s = unix_seconds(now);
   const std::int64_t start = now_s - now_s % policy.window_s;
   if (!enabled_) return decide(policy, 0, start, now_s);
   auto reply = redis.command({"GET", window_key(policy, subject, start)});

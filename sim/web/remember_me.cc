@@ -67,29 +67,25 @@ std::optional<Parts> split(const std::string& value) {
   return parts;
 }
 
-std::int64_t unix_s(Instant t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 }  // namespace
 
 std::string remember_me_value(const std::string& app_secret, const std::string& email,
                               const std::string& password_hash, Instant expires_at) {
-  const std::int64_t expires = unix_s(expires_at);
+  const std::int64_t expires = unix_seconds(expires_at);
   return to_hex(email) + ":" + std::to_string(expires) + ":" +
          signature(app_secret, email, expires, password_hash);
 }
 
 std::optional<std::string> remember_me_email(const std::string& value, Instant now) {
   auto parts = split(value);
-  if (!parts || parts->expires <= unix_s(now)) return std::nullopt;
+  if (!parts || parts->expires <= unix_seconds(now)) return std::nullopt;
   return parts->email;
 }
 
 bool remember_me_valid(const std::string& app_secret, const std::string& value,
                        const std::string& password_hash, Instant now) {
   auto parts = split(value);
-  if (!parts || parts->expires <= unix_s(now) || app_secret.empty()) return false;
+  if (!parts || parts->expires <= unix_seconds(now) || app_secret.empty()) return false;
   const std::string expected = signature(app_secret, parts->email, parts->expires, password_hash);
   return expected.size() == parts->mac.size() &&
          CRYPTO_memcmp(expected.data(), parts->mac.data(), expected.size()) == 0;

@@ -11,9 +11,9 @@ constexpr std::array<std::string_view, 6> kProfiles = {"locataire", "bailleur_oc
                                                        "bailleur",  "tiers_particulier",
                                                        "tiers_pro", "service_secours"};
 
-std::string string_field(const nlohmann::json& json, const char* name, ReportInputErrors& errors) {
-  const auto found = json.find(name);
-  if (found == json.end() || found->is_null()) {
+std::string string_field(const nlohmann::json& body, const char* name, ReportInputErrors& errors) {
+  const auto found = body.find(name);
+  if (found == body.end() || found->is_null()) {
     errors.by_field[name].push_back("Cette valeur ne doit pas être vide.");
     return "";
   }
@@ -34,19 +34,19 @@ std::string ReportInputErrors::to_json() const {
 
 ReportInputRead read_report_input(const std::string& json_text) {
   ReportInputRead read;
-  const auto json = nlohmann::json::parse(json_text, nullptr, false);
-  if (!json.is_object()) {
+  const auto body = nlohmann::json::parse(json_text, nullptr, false);
+  if (!body.is_object()) {
     read.errors.by_field["body"].push_back("Le corps doit être un objet JSON.");
     return read;
   }
   auto& in = read.input;
   auto& errors = read.errors;
-  in.address = string_field(json, "adresse_logement_adresse", errors);
-  in.postcode = string_field(json, "adresse_logement_adresse_detail_code_postal", errors);
-  in.city = string_field(json, "adresse_logement_adresse_detail_commune", errors);
-  in.occupant_email = string_field(json, "vos_coordonnees_occupant_email", errors);
-  in.occupant_name = string_field(json, "vos_coordonnees_occupant_nom", errors);
-  in.profile = string_field(json, "profil", errors);
+  in.address = string_field(body, "adresse_logement_adresse", errors);
+  in.postcode = string_field(body, "adresse_logement_adresse_detail_code_postal", errors);
+  in.city = string_field(body, "adresse_logement_adresse_detail_commune", errors);
+  in.occupant_email = string_field(body, "vos_coordonnees_occupant_email", errors);
+  in.occupant_name = string_field(body, "vos_coordonnees_occupant_nom", errors);
+  in.profile = string_field(body, "profil", errors);
   if (!in.address.empty() && in.address.size() < 3) {
     errors.by_field["adresse_logement_adresse"].push_back("L'adresse est trop courte.");
   }
@@ -64,7 +64,7 @@ ReportInputRead read_report_input(const std::string& json_text) {
       std::find(kProfiles.begin(), kProfiles.end(), in.profile) == kProfiles.end()) {
     errors.by_field["profil"].push_back("Le profil n'est pas reconnu.");
   }
-  in.payload_json = json.dump();
+  in.payload_json = body.dump();
   return read;
 }
 

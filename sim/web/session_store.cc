@@ -5,14 +5,6 @@
 #include "sim/web/secure_token.h"
 
 namespace mepsim::web {
-namespace {
-
-std::int64_t unix_s(Instant t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
-
 bool SessionStore::is_session_id(const std::string& id) {
   // What open() hands out: 32 lowercase hex digits. Anything else is not looked up.
   if (id.size() != 32) return false;
@@ -25,9 +17,10 @@ bool SessionStore::is_session_id(const std::string& id) {
 std::string SessionStore::encode(const SessionUser& user, Instant now) const {
   nlohmann::json token = {{"id", user.id}, {"email", user.email}, {"roles", user.roles}};
   token["territory_id"] = user.territory_id ? nlohmann::json(*user.territory_id) : nullptr;
-  const nlohmann::json value = {{"_format", format_},
-                                {"_security_main", token},
-                                {"_sf2_meta", {{"c", unix_s(now)}, {"u", unix_s(now)}, {"l", 0}}}};
+  const nlohmann::json value = {
+      {"_format", format_},
+      {"_security_main", token},
+      {"_sf2_meta", {{"c", unix_seconds(now)}, {"u", unix_seconds(now)}, {"l", 0}}}};
   return value.dump();
 }
 

@@ -15,7 +15,7 @@ using stub::make_response;
 using stub::StubHttpPeer;
 namespace http = boost::beast::http;
 
-constexpr Duration kTimeout = std::chrono::seconds(5);
+constexpr Duration kGeocoderTimeout = std::chrono::seconds(5);
 
 // What api-adresse.data.gouv.fr / the Géoplateforme answer to "8 bd du port" (limit=1).
 constexpr const char* kBanAnswer = R"({
@@ -50,7 +50,7 @@ constexpr const char* kBanAnswer = R"({
 TEST(Geocoder, ReadsTheBestFeatureOfABanAnswer) {
   // The first feature's [lon, lat], label, citycode and score; the query is form-encoded.
   StubHttpPeer ban([](const Request&) { return make_response(http::status::ok, kBanAnswer); });
-  const Geocoder geocoder(ban.base_url() + "/", kTimeout);
+  const Geocoder geocoder(ban.base_url() + "/", kGeocoderTimeout);
   ASSERT_TRUE(geocoder.enabled());
   const auto address = geocoder.search("8 bd du port");
   ASSERT_TRUE(address.ok()) << address.error().message;
@@ -72,7 +72,7 @@ TEST(Geocoder, NoFeatureIsNotFound) {
                          R"({"type":"FeatureCollection","version":"draft","features":[],)"
                          R"("attribution":"BAN","licence":"ETALAB-2.0","query":"zzzz","limit":1})");
   });
-  const auto address = Geocoder(ban.base_url(), kTimeout).search("zzzz");
+  const auto address = Geocoder(ban.base_url(), kGeocoderTimeout).search("zzzz");
   ASSERT_FALSE(address.ok());
   EXPECT_EQ(address.error().code, ErrorCode::not_found);
 }
@@ -83,7 +83,7 @@ TEST(Geocoder, ErrorStatusIsUnavailableWithTheStatus) {
     return make_response(http::status::bad_request,
                          R"({"code":400,"message":"q must contain between 3 and 200 chars"})");
   });
-  const auto address = Geocoder(ban.base_url(), kTimeout).search("ab");
+  const auto address = Geocoder(ban.base_url(), kGeocoderTimeout).search("ab");
   ASSERT_FALSE(address.ok());
   EXPECT_EQ(address.error().code, ErrorCode::unavailable);
   EXPECT_NE(address.error().message.find("400"), std::string::npos) << address.error().message;
@@ -97,7 +97,7 @@ TEST(Geocoder, MalformedAnswersAreUnavailableAndNamed) {
         R"({"features":[{"geometry":{"coordinates":["2","49"]},"properties":{"label":"x"}}]})",
         R"({"features":[{"geometry":{"coordinates":[2.2,49.8]}}]})", "[1,2]"}) {
     StubHttpPeer ban([body](const Request&) { return make_response(http::status::ok, body); });
-    const auto address = Geocoder(ban.base_url(), kTimeout).search("8 bd du port");
+    const auto address = Geocoder(ban.base_url(), kGeocoderTimeout).search("8 bd du port");
     ASSERT_FALSE(address.ok()) << body;
     EXPECT_EQ(address.error().code, ErrorCode::unavailable) << body;
     EXPECT_NE(address.error().message.find("malformed"), std::string::npos)
@@ -117,7 +117,7 @@ TEST(Geocoder, SilentGeocoderIsATimeout) {
 
 TEST(Geocoder, EmptyBaseUrlIsOff) {
   // No URL configured: disabled, and a search says so instead of trying.
-  const Geocoder geocoder("", kTimeout);
+  const Geocoder geocoder("", kGeocoderTimeout);
   EXPECT_FALSE(geocoder.enabled());
   EXPECT_FALSE(geocoder.search("8 bd du port").ok());
 }

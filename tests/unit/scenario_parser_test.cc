@@ -517,8 +517,13 @@ TEST(ScenarioParserErrors, YamlSyntaxError) {
   ASSERT_EQ(errors.size(), 1u) << ::testing::PrintToString(errors);
   EXPECT_EQ(errors[0].rfind("3:12: YAML syntax error:", 0), 0u) << errors[0];
   EXPECT_TRUE(one_error(errors_of(""), "1:1", "the file holds no scenario"));
-  EXPECT_TRUE(one_error(errors_of(with_steps("  - wait: 1s\n---\nname: u\n")), "6:1",
+  EXPECT_TRUE(one_error(errors_of(with_steps("  - wait: 1s\n---\nname: u\n")), "5:1",
                         "one scenario per file"));
+  // yaml-cpp 0.7's LoadAll never returns on these (it piles up empty documents).
+  EXPECT_TRUE(one_error(errors_of(","), "1:1", "YAML syntax error: unexpected ','"));
+  EXPECT_TRUE(one_error(errors_of(", a\n"), "1:1", "YAML syntax error: unexpected ','"));
+  EXPECT_TRUE(
+      one_error(errors_of(with_steps("  - wait: 1s\n---\n,\n")), "5:1", "one scenario per file"));
   EXPECT_TRUE(one_error(errors_of("name: t\nname: u\ndescription: d\nsteps: [wait: 1s]\n"), "2:1",
                         "duplicate key 'name' (first at t.yaml:1:1)"));
 }

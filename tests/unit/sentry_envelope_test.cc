@@ -4,7 +4,6 @@
 // how an event payload becomes an issue's title, culprit and grouping key.
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,32 +12,14 @@
 #include "fakes/sentry/envelope.h"
 #include "fakes/sentry/event_summary.h"
 #include "fakes/sentry/sentry_auth.h"
+#include "tests/unit/zlib_compress.h"
 
 namespace mepsim::fakes::sentry {
 namespace {
 
 using nlohmann::json;
 
-// zlib's own compressor, so that the inflater is checked against a real encoder.
-std::string compress(const std::string& data, int window_bits) {
-  z_stream stream{};
-  EXPECT_EQ(
-      deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY),
-      Z_OK);
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
-std::string gzip(const std::string& data) {
-  return compress(data, 15 + 16);
-}
+using mepsim::testing::gzip;
 
 TEST(SentryEnvelope, ItemsWithoutLengthEndAtNewlineOrEnd) {
   // What @sentry/node writes: no length on JSON items, no trailing newline.
@@ -158,11 +139,12 @@ TEST(SentryBody, GzipAndDeflateInflate) {
   const auto from_gzip = decode_body(gzip(text), "gzip", 1 << 20);
   ASSERT_TRUE(from_gzip.ok()) << from_gzip.error().message;
   EXPECT_EQ(*from_gzip, text);
-  const auto from_deflate = decode_body(compress(text, 15), "deflate", 1 << 20);
+  const auto from_deflate =
+      decode_body(mepsim::testing::zlib_compress(text, 15), "deflate", 1 << 20);
   ASSERT_TRUE(from_deflate.ok()) << from_deflate.error().message;
   EXPECT_EQ(*from_deflate, text);
   EXPECT_TRUE(looks_gzip(gzip(text)));
-  EXPECT_TRUE(looks_zlib(compress(text, 15)));
+  EXPECT_TRUE(looks_zlib(mepsim::testing::zlib_compress(text, 15)));
   EXPECT_FALSE(looks_gzip(text));
   EXPECT_FALSE(looks_zlib("{\"a\":1}"));
 }

@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <zlib.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,6 +14,7 @@
 #include "sim/core/clock.h"
 #include "sim/core/rng.h"
 #include "sim/web/sentry_reporter.h"
+#include "tests/unit/zlib_compress.h"
 
 namespace mepsim::fakes::sentry {
 namespace {
@@ -25,21 +25,7 @@ using std::chrono::seconds;
 
 constexpr const char* kToken = "sntrys_unit_test_token";
 
-std::string gzip(const std::string& data) {
-  z_stream stream{};
-  EXPECT_EQ(
-      deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
-      Z_OK);
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using mepsim::testing::gzip;
 
 // An envelope as @sentry/node writes it: no length, no trailing newline.
 std::string node_envelope(const std::string& type, const std::string& value,

@@ -24,12 +24,12 @@ using stub::make_response;
 using stub::StubHttpPeer;
 namespace http = boost::beast::http;
 
-constexpr const char* kKey = "0123456789abcdef0123456789abcdef";
-constexpr Duration kTimeout = std::chrono::seconds(10);
+constexpr const char* kDsnKey = "0123456789abcdef0123456789abcdef";
+constexpr Duration kSentryTimeout = std::chrono::seconds(10);
 constexpr Duration kWait = std::chrono::seconds(30);  // a bound on hangs, not a measurement
 
 SentryDsn dsn_for(std::uint16_t port) {
-  return SentryDsn{kKey, "127.0.0.1", port, "42"};
+  return SentryDsn{kDsnKey, "127.0.0.1", port, "42"};
 }
 
 SentryEvent sample_event(std::uint64_t n = 0) {
@@ -73,9 +73,9 @@ web::Response accepted(const Request& request) {
 
 TEST(SentryDsn, ReadsKeyHostPortAndProject) {
   // The DSN the fake hands out, and the defaults of a DSN without a port.
-  auto dsn = parse_sentry_dsn(std::string("http://") + kKey + "@127.0.0.1:4013/42");
+  auto dsn = parse_sentry_dsn(std::string("http://") + kDsnKey + "@127.0.0.1:4013/42");
   ASSERT_TRUE(dsn.ok()) << dsn.error().message;
-  EXPECT_EQ(dsn->public_key, kKey);
+  EXPECT_EQ(dsn->public_key, kDsnKey);
   EXPECT_EQ(dsn->host, "127.0.0.1");
   EXPECT_EQ(dsn->port, 4013);
   EXPECT_EQ(dsn->project_id, "42");
@@ -87,7 +87,7 @@ TEST(SentryDsn, ReadsKeyHostPortAndProject) {
 
 TEST(SentryDsn, ErrorsNameThePartAndNeverTheKey) {
   // Each malformed DSN is invalid_input naming the scheme, key, host, port or project id.
-  const std::string key = kKey;
+  const std::string key = kDsnKey;
   const std::pair<std::string, const char*> cases[] = {
       {"https://" + key + "@o1.ingest.sentry.io/42", "scheme \"https\""},
       {"http://" + key + "-x@127.0.0.1:4013/42", "public key"},
@@ -103,7 +103,7 @@ TEST(SentryDsn, ErrorsNameThePartAndNeverTheKey) {
     ASSERT_FALSE(parsed.ok()) << dsn;
     EXPECT_EQ(parsed.error().code, ErrorCode::invalid_input);
     EXPECT_NE(parsed.error().message.find(part), std::string::npos) << parsed.error().message;
-    EXPECT_EQ(parsed.error().message.find(kKey), std::string::npos) << parsed.error().message;
+    EXPECT_EQ(parsed.error().message.find(kDsnKey), std::string::npos) << parsed.error().message;
   }
 }
 
@@ -113,7 +113,7 @@ TEST(SentryEnvelope, ReadsBackAsHeaderItemHeaderAndPayload) {
   const Envelope envelope = split_envelope(sentry_envelope(event, dsn_for(4013)));
   ASSERT_TRUE(envelope.header.is_object());
   EXPECT_EQ(envelope.header["event_id"], event.event_id);
-  EXPECT_EQ(envelope.header["dsn"], std::string("http://") + kKey + "@127.0.0.1:4013/42");
+  EXPECT_EQ(envelope.header["dsn"], std::string("http://") + kDsnKey + "@127.0.0.1:4013/42");
   EXPECT_EQ(envelope.header["sent_at"], "2026-01-05T08:00:00.250Z");
   EXPECT_EQ(envelope.header["sdk"]["name"], "sentry.php.symfony");
 
@@ -159,7 +159,7 @@ TEST(SentryReporter, DeliversEveryEventToTheEnvelopeEndpoint) {
   // N captures are N POSTs to /api/42/envelope/, authenticated, one event each.
   StubHttpPeer sentry(accepted);
   constexpr std::uint64_t kEvents = 5;
-  SentryReporter reporter(dsn_for(sentry.port()), kTimeout);
+  SentryReporter reporter(dsn_for(sentry.port()), kSentryTimeout);
   ASSERT_TRUE(reporter.enabled());
   for (std::uint64_t i = 0; i < kEvents; ++i) reporter.capture(sample_event(i));
   ASSERT_TRUE(reporter.flush(kWait));
@@ -174,7 +174,7 @@ TEST(SentryReporter, DeliversEveryEventToTheEnvelopeEndpoint) {
     EXPECT_EQ(request.method(), http::verb::post);
     EXPECT_EQ(request.target(), "/api/42/envelope/");
     EXPECT_EQ(header_of(request, "X-Sentry-Auth"),
-              std::string("Sentry sentry_version=7, sentry_key=") + kKey +
+              std::string("Sentry sentry_version=7, sentry_key=") + kDsnKey +
                   ", sentry_client=sentry.php/4.0");
     EXPECT_EQ(header_of(request, "Content-Type"), "application/x-sentry-envelope");
     ids.insert(split_envelope(request.body()).header.value("event_id", ""));
@@ -213,7 +213,7 @@ TEST(SentryReporter, CountsDropsWhenTheQueueIsFull) {
   // One event in flight and queue_max queued: every further capture is dropped and counted.
   BlockingSentry blocking;
   StubHttpPeer sentry([&blocking](const Request& request) { return blocking.handle(request); });
-  SentryReporter reporter(dsn_for(sentry.port()), kTimeout, /*queue_max=*/2);
+  SentryReporter reporter(dsn_for(sentry.port()), kSentryTimeout, /*queue_max=*/2);
   reporter.capture(sample_event(0));
   ASSERT_TRUE(blocking.wait_entered());
   for (std::uint64_t i = 1; i <= 5; ++i) reporter.capture(sample_event(i));
@@ -228,13 +228,13 @@ TEST(SentryReporter, CountsDropsWhenTheQueueIsFull) {
 
 TEST(SentryReporter, CountsRefusalsSilenceAndErrorAnswersAsFailed) {
   // A refused port, a silent peer and a 429 are failures, with a reason that holds no key.
-  SentryReporter refused(dsn_for(stub::refused_port()), kTimeout);
+  SentryReporter refused(dsn_for(stub::refused_port()), kSentryTimeout);
   refused.capture(sample_event());
   ASSERT_TRUE(refused.flush(kWait));
   EXPECT_EQ(refused.failed(), 1u);
   EXPECT_EQ(refused.sent(), 0u);
   EXPECT_FALSE(refused.last_error().empty());
-  EXPECT_EQ(refused.last_error().find(kKey), std::string::npos) << refused.last_error();
+  EXPECT_EQ(refused.last_error().find(kDsnKey), std::string::npos) << refused.last_error();
 
   stub::SilentPeer silent;
   SentryReporter unanswered(dsn_for(silent.port()), std::chrono::milliseconds(200));
@@ -249,7 +249,7 @@ TEST(SentryReporter, CountsRefusalsSilenceAndErrorAnswersAsFailed) {
     response.set("Retry-After", "60");
     return response;
   });
-  SentryReporter reporter(dsn_for(limited.port()), kTimeout);
+  SentryReporter reporter(dsn_for(limited.port()), kSentryTimeout);
   reporter.capture(sample_event());
   ASSERT_TRUE(reporter.flush(kWait));
   EXPECT_EQ(reporter.failed(), 1u);
@@ -260,7 +260,7 @@ TEST(SentryReporter, DestructorSendsWhatIsQueued) {
   // Going away drains the queue first: nothing captured before is lost silently.
   StubHttpPeer sentry(accepted);
   {
-    SentryReporter reporter(dsn_for(sentry.port()), kTimeout);
+    SentryReporter reporter(dsn_for(sentry.port()), kSentryTimeout);
     for (std::uint64_t i = 0; i < 3; ++i) reporter.capture(sample_event(i));
   }
   EXPECT_EQ(sentry.requests().size(), 3u);
@@ -268,7 +268,7 @@ TEST(SentryReporter, DestructorSendsWhatIsQueued) {
 
 TEST(SentryReporter, NoDsnDoesNothing) {
   // Disabled: captures are ignored, nothing is counted, flush returns at once.
-  SentryReporter reporter(std::nullopt, kTimeout);
+  SentryReporter reporter(std::nullopt, kSentryTimeout);
   EXPECT_FALSE(reporter.enabled());
   reporter.capture(sample_event());
   EXPECT_TRUE(reporter.flush(std::chrono::milliseconds(0)));

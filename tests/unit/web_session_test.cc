@@ -13,18 +13,18 @@ using namespace mepsim;
 using namespace mepsim::web;
 
 namespace {
-const SessionUser kPartner{7, "user-13-01@signal-logement.fr", {"ROLE_USER_PARTNER"}, 13};
+const SessionUser kPartnerUser{7, "user-13-01@signal-logement.fr", {"ROLE_USER_PARTNER"}, 13};
 }
 
 TEST(WebSession, RoundTripsUnderTheSameFormat) {
   // A session written by a release reads back whole under the same session format.
   WebMetrics metrics({});
   SessionStore store(1, metrics);
-  const auto user = store.decode(store.encode(kPartner, default_scenario_start()));
+  const auto user = store.decode(store.encode(kPartnerUser, default_scenario_start()));
   ASSERT_TRUE(user);
   EXPECT_EQ(user->id, 7);
-  EXPECT_EQ(user->email, kPartner.email);
-  EXPECT_EQ(user->roles, kPartner.roles);
+  EXPECT_EQ(user->email, kPartnerUser.email);
+  EXPECT_EQ(user->roles, kPartnerUser.roles);
   EXPECT_EQ(user->territory_id, 13);
 }
 
@@ -33,7 +33,7 @@ TEST(WebSession, AnotherFormatIsNoSession) {
   WebMetrics metrics({});
   SessionStore v1(1, metrics);
   SessionStore v2(2, metrics);
-  EXPECT_FALSE(v2.decode(v1.encode(kPartner, default_scenario_start())));
+  EXPECT_FALSE(v2.decode(v1.encode(kPartnerUser, default_scenario_start())));
   EXPECT_FALSE(v2.decode("not json"));
   EXPECT_FALSE(v2.decode(R"({"_format":2,"_security_main":{"id":"x"}})"));
 }
@@ -51,8 +51,8 @@ TEST(WebRememberMe, SignedWithTheAppSecret) {
   // The cookie is valid with the secret and hash it was made with, and with nothing else.
   const Instant now = default_scenario_start();
   const Instant expires = now + std::chrono::hours(24 * 30);
-  const auto cookie = remember_me_value("secret-1", kPartner.email, "$hash", expires);
-  EXPECT_EQ(remember_me_email(cookie, now), kPartner.email);
+  const auto cookie = remember_me_value("secret-1", kPartnerUser.email, "$hash", expires);
+  EXPECT_EQ(remember_me_email(cookie, now), kPartnerUser.email);
   EXPECT_TRUE(remember_me_valid("secret-1", cookie, "$hash", now));
   EXPECT_FALSE(remember_me_valid("secret-2", cookie, "$hash", now)) << "APP_SECRET rotated";
   EXPECT_FALSE(remember_me_valid("secret-1", cookie, "$other", now)) << "password changed";
