@@ -53,7 +53,7 @@ Instant default_scenario_start() {
 std::string format_iso8601(Instant t) {
   // Calendar arithmetic in UTC: no localtime(), whatever TZ says.
   using namespace std::chrono;
-  const auto ms = floor<milliseconds>(t);
+  const auto ms = floor<std::chrono::milliseconds>(t);
   const auto day = floor<days>(ms);
   const year_month_day date{day};
   const hh_mm_ss time{ms - day};

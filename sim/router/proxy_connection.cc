@@ -104,6 +104,7 @@ void ProxyConnection::on_request(beast::error_code ec) {
   sampled_ = one_in != 0 && state_->access_count.fetch_add(1) % one_in == 0;
   if (sampled_) started_ = state_->clock.now();
   prepare_upstream_request();
+  if (!fits_upstream(request_)) return reply_local(http::status::bad_request, true);
   retried_ = false;
   forward(nullptr);
 }

@@ -11,6 +11,7 @@ namespace http = beast::http;
 
 void apply_request_limits(RequestParser& parser, const RouterOptions& options) {
   parser.body_limit(options.request_body_bytes_max);
+  parser.header_limit(static_cast<std::uint32_t>(options.request_header_bytes_max));
 }
 
 bool is_parse_error(beast::error_code ec) {
@@ -31,6 +32,18 @@ void erase_hop_by_hop(http::fields& fields) {
                            http::field::transfer_encoding, http::field::upgrade}) {
     fields.erase(field);
   }
+}
+
+bool fits_upstream(const HttpRequest& request) {
+  // "METHOD target HTTP/1.1\r\n", each "Name: value\r\n", then "\r\n".
+  constexpr std::string_view kVersionLine = " HTTP/1.1\r\n";
+  std::size_t bytes =
+      request.method_string().size() + 1 + request.target().size() + kVersionLine.size() + 2;
+  for (const auto& field : request) {
+    bytes += field.name_string().size() + 2 + field.value().size() + 2;
+    if (bytes > kUpstreamHeaderBytesMax) return false;
+  }
+  return bytes <= kUpstreamHeaderBytesMax;
 }
 
 std::string rewrite_for_upstream(HttpRequest& request, std::string_view client_address,

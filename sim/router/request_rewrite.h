@@ -37,6 +37,15 @@ std::optional<boost::beast::http::status> refusal_for(boost::beast::error_code e
 // Headers that describe one hop, not the message: each side of the router sets its own.
 void erase_hop_by_hop(boost::beast::http::fields& fields);
 
+// The request line and headers the web containers read (Beast's bound): past it they answer
+// 400 and close the pooled connection.
+inline constexpr std::size_t kUpstreamHeaderBytesMax = 8 << 10;
+// Whether the rewritten request's line and headers, as the router writes them ("Name:
+// value" each), fit kUpstreamHeaderBytesMax. A client's headers within the router's own
+// bound can outgrow it once the router's are added, or written with the space after each
+// colon that the client left out; the router answers such a request 400 itself.
+bool fits_upstream(const HttpRequest& request);
+
 // Turns the client's request into the backend's, in place, and gives the request's id: the
 // client's X-Request-Id when usable, else "mepsim-<n>" with n drawn from `request_ids`.
 // `client_address` is "" when unknown (no X-Forwarded-For is added then).

@@ -40,7 +40,9 @@ struct RouterOptions {
   // After refusing a request (413, 400) the router reads and drops what the client still
   // sends for at most this long, so that the client reads the refusal instead of a reset.
   Duration lingering_close_timeout = std::chrono::seconds(5);
-  std::size_t request_body_bytes_max = 10 << 20;   // over it: 413
+  std::size_t request_body_bytes_max = 10 << 20;  // over it: 413
+  // The client's request line and headers; over it: 400, as nginx answers.
+  std::size_t request_header_bytes_max = 8 << 10;
   std::size_t response_body_bytes_max = 64 << 20;  // over it: 502
   // Idle keep-alive connections kept per backend; an exchange finishing while the pool
   // is full closes its connection. Connections in use are not bounded here but by the

@@ -85,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string id =
         mepsim::router::rewrite_for_upstream(*read.request, kClientAddress, request_ids);
     check_rewritten(*read.request, id);
-    check_backend_reads(*read.request);
+    // What would not fit the backend's bound is answered 400 by the router itself.
+    if (mepsim::router::fits_upstream(*read.request)) check_backend_reads(*read.request);
     if (read.bytes_used == 0) return 0;
     bytes.remove_prefix(read.bytes_used);
   }

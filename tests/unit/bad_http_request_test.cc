@@ -163,6 +163,25 @@ TEST_F(BadHttpRequest, WebServerRefusesEachAndServesTheNextConnection) {
   EXPECT_EQ(handled_.load(), static_cast<int>(bad_requests().size()));
 }
 
+TEST_F(BadHttpRequest, HeadersOutgrowingTheBackendsBoundStopAtTheRouter) {
+  // 1550 "a:b" headers: 7.8 KiB as sent, within both servers' 8 KiB bound, but 9.3 KiB as
+  // the router writes them on ("a: b", plus its own): the router answers 400 itself rather
+  // than have the container refuse them. mepsim-web, reading what the client sent, serves it.
+  std::string terse = "GET /terse HTTP/1.1\r\nHost: a\r\nConnection: close\r\n";
+  for (int i = 0; i < 1550; ++i) terse += "a:b\r\n";
+  terse += "\r\n";
+  ASSERT_LT(terse.size(), 8192u);
+  const RawReply refused = send_raw(router_->port(), terse);
+  EXPECT_EQ(refused.status, 400) << refused.bytes.substr(0, 200);
+  // The router's own page, not the container's plain-text refusal passed on.
+  EXPECT_NE(refused.bytes.find("<h1>Bad request</h1>"), std::string::npos) << refused.bytes;
+  EXPECT_EQ(handled_.load(), 0);
+  EXPECT_EQ(send_raw(router_->port(), kGood).status, 200);
+  const RawReply direct = send_raw(web_->port(), terse);
+  EXPECT_EQ(direct.status, 200) << direct.bytes.substr(0, 200);
+  EXPECT_EQ(handled_.load(), 2);
+}
+
 TEST_F(BadHttpRequest, ClientLeavingMidRequestGetsNoAnswerAndHarmsNothing) {
   // A request cut short by the client's close is dropped: no handler runs, nothing is served.
   for (const std::uint16_t port : {router_->port(), web_->port()}) {

@@ -115,5 +115,15 @@ TEST(RequestRewrite, ClientIdsAndForwardingChainsAreKeptWithinBounds) {
   EXPECT_EQ(field(*replaced.request, "X-Forwarded-For"), "<none>");
 }
 
+TEST(RequestRewrite, FitsUpstreamCountsTheHeadersAsWritten) {
+  // Exactly kUpstreamHeaderBytesMax as written fits; one byte more does not.
+  HttpRequest request(http::verb::get, "/", 11);
+  const std::size_t fixed = std::string_view("GET / HTTP/1.1\r\nX-Fill: \r\n\r\n").size();
+  request.set("X-Fill", std::string(kUpstreamHeaderBytesMax - fixed, 'f'));
+  EXPECT_TRUE(fits_upstream(request));
+  request.set("X-Fill", std::string(kUpstreamHeaderBytesMax - fixed + 1, 'f'));
+  EXPECT_FALSE(fits_upstream(request));
+}
+
 }  // namespace
 }  // namespace mepsim::router
