@@ -128,10 +128,14 @@ Scenario read_scenario(yaml::Diagnostics& diag, const YAML::Node& root) {
   return scenario;
 }
 
+// The YAML reader's marks count from 0; a null one is the file as a whole (0:0).
+SourcePos pos_of(const std::string& file, const YAML::Mark& mark) {
+  return mark.is_null() ? SourcePos{file, 0, 0} : SourcePos{file, mark.line + 1, mark.column + 1};
+}
+
 ParseOutcome syntax_error(const std::string& file, const YAML::Exception& e) {
-  const SourcePos pos = e.mark.is_null() ? SourcePos{file, 0, 0}
-                                         : SourcePos{file, e.mark.line + 1, e.mark.column + 1};
-  return ParseOutcome{std::nullopt, {ParseError{pos, "YAML syntax error: " + e.msg}}};
+  return ParseOutcome{std::nullopt,
+                      {ParseError{pos_of(file, e.mark), "YAML syntax error: " + e.msg}}};
 }
 
 }  // namespace
@@ -147,11 +151,9 @@ ParseOutcome parse_scenario(const std::string& yaml_text, const std::string& fil
   } catch (const YAML::Exception& e) {
     return syntax_error(file, e);
   }
-  const auto at = [&file](const YAML::Mark& mark) {
-    return mark.is_null() ? SourcePos{file, 0, 0} : SourcePos{file, mark.line + 1, mark.column + 1};
-  };
   if (auto breach = platform::check_yaml_bounds(documents.first)) {
-    return ParseOutcome{std::nullopt, {ParseError{at(breach->mark), std::move(breach->message)}}};
+    return ParseOutcome{std::nullopt,
+                        {ParseError{pos_of(file, breach->mark), std::move(breach->message)}}};
   }
   yaml::Diagnostics diag(file, yaml_text);
   Scenario scenario;
@@ -161,7 +163,7 @@ ParseOutcome parse_scenario(const std::string& yaml_text, const std::string& fil
     scenario = read_scenario(diag, documents.first);
   }
   if (documents.second_start) {
-    diag.error(at(*documents.second_start),
+    diag.error(pos_of(file, *documents.second_start),
                "one scenario per file: a second YAML document starts here");
   }
   scenario.file = file;

@@ -13,22 +13,17 @@ Result<YAML::Node> YamlReader::load(const std::string& text) const {
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    return make_error(
-        ErrorCode::invalid_input,
-        fmt::format("{}:{}:{}: {}", source_, e.mark.line + 1, e.mark.column + 1, e.msg));
+    return error_at(e.mark, e.msg);
   }
-  if (auto breach = check_yaml_bounds(root)) {
-    if (breach->mark.is_null())
-      return make_error(ErrorCode::invalid_input, source_ + ": " + breach->message);
-    return make_error(ErrorCode::invalid_input,
-                      fmt::format("{}:{}:{}: {}", source_, breach->mark.line + 1,
-                                  breach->mark.column + 1, breach->message));
-  }
+  if (auto breach = check_yaml_bounds(root)) return error_at(breach->mark, breach->message);
   return root;
 }
 
 Error YamlReader::error_at(const YAML::Node& node, const std::string& what) const {
-  const auto mark = node.Mark();
+  return error_at(node.Mark(), what);
+}
+
+Error YamlReader::error_at(const YAML::Mark& mark, const std::string& what) const {
   if (mark.is_null()) return make_error(ErrorCode::invalid_input, source_ + ": " + what);
   return make_error(ErrorCode::invalid_input,
                     fmt::format("{}:{}:{}: {}", source_, mark.line + 1, mark.column + 1, what));

@@ -19,6 +19,7 @@ class YamlReader {
 
   Result<YAML::Node> load(const std::string& text) const;
   Error error_at(const YAML::Node& node, const std::string& what) const;
+  Error error_at(const YAML::Mark& mark, const std::string& what) const;
 
   template <typename T>
   Result<T> read(const YAML::Node& node, const std::string& key) const {
